@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// JudgeFlow: a declarative workflow engine for self-improving VLM judges.
+// Dependencies point one way: CLI → engine → plan → spec; engine → store and NodeKit;
+// Compute depends on nothing. See docs/architecture in README.md.
+import PackageDescription
+
+/// Release-only flags for the hot numeric code: no bounds/exclusivity checks, and an instruction set
+/// with FMA so `SIMD8<Float>.addingProduct` becomes `vfmadd231ps` (see docs/PERFORMANCE.md).
+var computeSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+#if arch(x86_64)
+computeSettings.append(.unsafeFlags(["-target-cpu", "haswell"]))
+#endif
+
+let package = Package(
+    name: "JudgeFlow",
+    products: [
+        .executable(name: "judgeflow", targets: ["judgeflow"]),
+        .executable(name: "judgeflow-bench", targets: ["judgeflow-bench"]),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages).
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Engine.
+        .target(name: "WorkflowSpec", dependencies: ["CYAML"]),
+        .target(name: "NodeKit", dependencies: []),
+        .target(name: "WorkflowPlan", dependencies: ["WorkflowSpec", "NodeKit", "ArtifactStore"]),
+        .target(name: "ArtifactStore", dependencies: ["CCrypto"]),
+        .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit"]),
+        .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit"]),
+        .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
+
+        // Numerics.
+        .target(name: "Compute", dependencies: [], swiftSettings: computeSettings),
+        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
+
+        // Tests.
+        .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec"]),
+        .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
+        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+    ]
+)
