@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Engine.
-        .target(name: "WorkflowSpec", dependencies: ["CYAML"]),
+        .target(name: "WorkflowSpec", dependencies: ["CYAML", "NodeKit"]),
         .target(name: "NodeKit", dependencies: []),
         .target(name: "WorkflowPlan", dependencies: ["WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .target(name: "ArtifactStore", dependencies: ["CCrypto"]),
@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
 
         // Tests.
-        .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec"]),
+        .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

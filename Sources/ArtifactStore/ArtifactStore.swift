@@ -1,0 +1,197 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The content-addressed artifact store: blobs named by SHA-256 and an action cache from node key to
+/// output manifest (the split of Bazel's remote-execution API).
+///
+/// Layout under the root (default `artifacts/`):
+/// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
+/// `locks/` per-key and store-wide locks · `quarantine/` corrupt blobs · `tmp/` writes in flight.
+/// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
+/// and a manifest is written only after all its blobs are in place. Nothing outside this type knows paths.
+public final class ArtifactStore: Sendable {
+    public let root: String
+
+    public init(root: String) throws(StoreError) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp"] {
+            try FileIO.makeDirectories(self.root + "/" + dir)
+        }
+    }
+
+    var tmp: String { root + "/tmp" }
+
+    public func objectPath(_ digest: Digest) -> String {
+        "\(root)/objects/\(digest.hex.prefix(2))/\(digest.hex)"
+    }
+
+    func actionPath(_ key: Digest) -> String {
+        "\(root)/actions/\(key.hex.prefix(2))/\(key.hex).json"
+    }
+
+    public func hasObject(_ digest: Digest) -> Bool { FileIO.exists(objectPath(digest)) }
+
+    // MARK: Blobs
+
+    /// Stores bytes; returns their digest. Idempotent.
+    @discardableResult
+    public func put(_ bytes: [UInt8]) throws(StoreError) -> Digest {
+        let digest = Digest.of(bytes)
+        let path = objectPath(digest)
+        if !FileIO.exists(path) {
+            try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
+            try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp)
+        }
+        return digest
+    }
+
+    /// Copies a file into the store (the source may change later; the blob never does).
+    public func putFile(_ path: String) throws(StoreError) -> OutputRef {
+        let bytes = try FileIO.readAll(path)
+        return OutputRef(digest: try put(bytes), size: bytes.count, isTree: false)
+    }
+
+    /// Stores every file under a directory and a tree blob listing them.
+    public func putDirectory(_ path: String) throws(StoreError) -> OutputRef {
+        var entries: [Tree.Entry] = []
+        var total = 0
+        func walk(_ relative: String) throws(StoreError) {
+            let full = relative.isEmpty ? path : path + "/" + relative
+            for name in FileIO.listDirectory(full) {
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                if FileIO.isDirectory(path + "/" + rel) {
+                    try walk(rel)
+                } else {
+                    let ref = try putFile(path + "/" + rel)
+                    entries.append(Tree.Entry(path: rel, digest: ref.digest, size: ref.size,
+                                              executable: access(path + "/" + rel, X_OK) == 0))
+                    total += ref.size
+                }
+            }
+        }
+        try walk("")
+        let tree = Tree(entries: entries)
+        return OutputRef(digest: try put(Self.encode(tree)), size: total, isTree: true)
+    }
+
+    /// A blob's bytes, verified against its name; a mismatch quarantines the blob and throws.
+    public func read(_ digest: Digest) throws(StoreError) -> [UInt8] {
+        let path = objectPath(digest)
+        guard FileIO.exists(path) else { throw .missingBlob(digest) }
+        let bytes = try FileIO.readAll(path)
+        let actual = Digest.of(bytes)
+        if actual != digest {
+            quarantine(digest)
+            throw .corrupt(path: path, expected: digest, actual: actual)
+        }
+        return bytes
+    }
+
+    public func tree(_ digest: Digest) throws(StoreError) -> Tree {
+        let bytes = try read(digest)
+        do { return try JSONDecoder().decode(Tree.self, from: Data(bytes)) } catch {
+            throw .badManifest(path: objectPath(digest), reason: "not a tree")
+        }
+    }
+
+    /// Writes an output to `path` (a file, or a directory for a tree), verifying every blob it reads.
+    public func materialize(_ ref: OutputRef, at path: String) throws(StoreError) {
+        if ref.isTree {
+            try FileIO.makeDirectories(path)
+            for entry in try tree(ref.digest).entries {
+                try materialize(OutputRef(digest: entry.digest, size: entry.size, isTree: false), at: path + "/" + entry.path)
+                if entry.executable { chmod(path + "/" + entry.path, 0o755) }
+            }
+        } else {
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty { try FileIO.makeDirectories(parent) }
+            try FileIO.atomicWrite(try read(ref.digest), to: path, tmpDirectory: tmp, durable: false)
+        }
+    }
+
+    /// Moves a blob aside so lookups miss and the next run rebuilds it.
+    public func quarantine(_ digest: Digest) {
+        let destination = "\(root)/quarantine/\(digest.hex)-\(FileIO.uniqueName())"
+        _ = Glibc.rename(objectPath(digest), destination)
+    }
+
+    // MARK: Action cache
+
+    /// The manifest recorded for a key, if it exists, parses, and all its blobs are present.
+    public func manifest(for key: Digest) -> Manifest? {
+        guard let bytes = try? FileIO.readAll(actionPath(key)),
+              let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
+              manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
+        for ref in manifest.outputs.values where !hasObject(ref.digest) { return nil }
+        return manifest
+    }
+
+    /// Records a manifest; call only after every blob it names is stored.
+    public func record(_ manifest: Manifest) throws(StoreError) {
+        let path = actionPath(manifest.key)
+        try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
+        try FileIO.atomicWrite(Self.encode(manifest), to: path, tmpDirectory: tmp)
+    }
+
+    func removeAction(_ key: Digest) { unlink(actionPath(key)) }
+
+    // MARK: Workflow records
+
+    func workflowPath(_ id: String) -> String { "\(root)/workflows/\(id).json" }
+
+    /// The record id of a workflow: a digest of its absolute path, so each workflow file has one latest run.
+    public static func workflowID(for path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return Digest.of((absolute as NSString).standardizingPath).short
+    }
+
+    public func workflowRecord(id: String) -> WorkflowRecord? {
+        guard let bytes = try? FileIO.readAll(workflowPath(id)) else { return nil }
+        return try? JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes))
+    }
+
+    public func saveWorkflowRecord(_ record: WorkflowRecord, id: String) throws(StoreError) {
+        try FileIO.atomicWrite(Self.encode(record), to: workflowPath(id), tmpDirectory: tmp)
+    }
+
+    public func allWorkflowRecords() -> [(id: String, record: WorkflowRecord)] {
+        FileIO.listDirectory(root + "/workflows").compactMap { name in
+            guard name.hasSuffix(".json") else { return nil }
+            let id = String(name.dropLast(5))
+            return workflowRecord(id: id).map { (id, $0) }
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding our own plain records cannot fail; an empty blob would be caught by the next read.
+        return Array((try? encoder.encode(value)) ?? Data())
+    }
+}
+
+extension ArtifactStore {
+    /// SHA-256 and size of any file (workspace files that enter node keys).
+    public static func hashFile(_ path: String) throws(StoreError) -> (Digest, Int) { try FileIO.hash(path) }
+
+    /// The path of a blob after checking that its bytes still match its name (quarantining it if not).
+    public func verifiedPath(_ digest: Digest) throws(StoreError) -> String {
+        let path = objectPath(digest)
+        guard FileIO.exists(path) else { throw .missingBlob(digest) }
+        let (actual, _) = try FileIO.hash(path)
+        if actual != digest {
+            quarantine(digest)
+            throw .corrupt(path: path, expected: digest, actual: actual)
+        }
+        return path
+    }
+
+    /// A fresh private directory under `tmp/` for one node execution.
+    public func makeWorkDirectory() throws(StoreError) -> String {
+        let path = tmp + "/" + FileIO.uniqueName()
+        try FileIO.makeDirectories(path)
+        return path
+    }
+}

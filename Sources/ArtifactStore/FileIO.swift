@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The store's few system calls: atomic writes (temp file, fsync, rename, fsync of the directory),
+/// hashing copies and directory creation. Nothing else in JudgeFlow writes into a store.
+enum FileIO {
+    static func makeDirectories(_ path: String) throws(StoreError) {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+                throw .io(path: partial, operation: "create directory", errno: errno)
+            }
+        }
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
+            if n == 0 { break }
+            result += buffer[0..<n]
+        }
+        return result
+    }
+
+    /// Hashes a file without keeping it in memory.
+    static func hash(_ path: String) throws(StoreError) -> (Digest, Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var size = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            size += n
+        }
+        return (hasher.finish(), size)
+    }
+
+    /// Writes `bytes` to a unique temp file in `tmpDirectory`, fsyncs it, and renames it to `path`,
+    /// so a reader sees either nothing or the whole file, even if the process dies mid-write.
+    static func atomicWrite(_ bytes: [UInt8], to path: String, tmpDirectory: String, durable: Bool = true) throws(StoreError) {
+        let tmp = tmpDirectory + "/" + uniqueName()
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: tmp, operation: "create", errno: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd); unlink(tmp)
+                throw .io(path: tmp, operation: "write", errno: code)
+            }
+            offset += n
+        }
+        if durable { fsync(fd) }
+        close(fd)
+        try rename(tmp, to: path, durable: durable)
+    }
+
+    static func rename(_ from: String, to path: String, durable: Bool) throws(StoreError) {
+        guard Glibc.rename(from, path) == 0 else {
+            let code = errno
+            unlink(from)
+            throw .io(path: path, operation: "rename into", errno: code)
+        }
+        if durable { syncDirectory(of: path) }
+    }
+
+    static func syncDirectory(of path: String) {
+        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = Mutex()
+
+    static func uniqueName() -> String {
+        let n = counterLock.withLock { () -> Int in counter += 1; return counter }
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        return "tmp-\(getpid())-\(n)-\(tv.tv_sec)\(tv.tv_usec)"
+    }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+}
+
+/// A small pthread mutex for the few shared counters and tables in the store and engine.
+public final class Mutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    public init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}

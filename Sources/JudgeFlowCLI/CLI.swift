@@ -1,0 +1,100 @@
+import ArtifactStore
+import Foundation
+import NodeKit
+import WorkflowEngine
+import WorkflowPlan
+import WorkflowSpec
+
+/// JudgeFlowCLI: the `judgeflow` commands. Parses arguments, loads workflows, calls the engine and
+/// prints results; the only place where errors become text and exit codes.
+public enum CLI {
+    static let usage = """
+    judgeflow — declarative, cached workflows for self-improving VLM judges
+
+    usage: judgeflow <command> [options]
+
+    commands:
+      run FILE [--set k=v]... [--dry-run] [-j N] [--only NODE]... [--force NODE]... [-v] [-q]
+                           run a workflow (FILE.yaml, or FILE.lock to reproduce a locked run)
+      status FILE [--set k=v]... [--json]
+                           list stale nodes and why
+      dag FILE [--format text|dot|mermaid] [--json]
+                           print the workflow's DAG
+      show NODE [--workflow FILE] [--json]
+                           params, inputs, outputs with digests, timings and log of a node's last run
+      lock FILE [--set k=v]...
+                           write FILE.lock: the resolved workflow with every key and digest
+      verify [--json]      rehash every stored object; quarantine corrupt ones
+      gc [--dry-run]       delete what no workflow's latest run references
+
+    common options:
+      --store DIR          artifact store (default: $JUDGEFLOW_STORE, else ./artifacts)
+      -h, --help           this help
+
+    exit codes: 0 success, 1 a node or the store failed, 2 bad input (usage or workflow errors)
+    """
+
+    public static func main(_ arguments: [String], registry: NodeRegistry) -> Int32 {
+        guard let command = arguments.first, command != "-h", command != "--help", command != "help" else {
+            print(usage)
+            return arguments.isEmpty ? 2 : 0
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            print(usage)
+            return 0
+        }
+        do {
+            switch command {
+            case "run": return try RunCommand.run(rest, registry: registry)
+            case "status": return try StatusCommand.run(rest, registry: registry)
+            case "dag": return try DagCommand.run(rest, registry: registry)
+            case "show": return try ShowCommand.run(rest)
+            case "lock": return try LockCommand.run(rest, registry: registry)
+            case "verify", "gc": return try MaintenanceCommand.run(command, rest)
+            default:
+                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc"]
+                throw CLIError.usage("unknown command '\(command)'"
+                                     + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return error.exitCode
+        } catch {
+            FileHandle.standardError.write(Data("judgeflow: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// `--store`, then `$JUDGEFLOW_STORE`, then `./artifacts`.
+    static func openStore(_ args: Arguments) throws(CLIError) -> ArtifactStore {
+        let root = args.value("--store") ?? ProcessInfo.processInfo.environment["JUDGEFLOW_STORE"] ?? "artifacts"
+        do { return try ArtifactStore(root: root) } catch { throw .store(error) }
+    }
+
+    /// Loads and checks a workflow (YAML, or a `.lock` file's resolved form).
+    static func loadGraph(_ path: String, overrides: [String], registry: NodeRegistry) throws(CLIError) -> Graph {
+        do {
+            let workflow = path.hasSuffix(".lock")
+                ? try LockFile.read(path).workflow
+                : try WorkflowLoader().load(path, overrides: overrides)
+            return try GraphBuilder.build(workflow, registry: registry)
+        } catch {
+            throw .spec(error)
+        }
+    }
+
+    static func workflowPath(_ args: Arguments) throws(CLIError) -> String {
+        guard let path = args.positionals.first else { throw .usage("name a workflow file") }
+        guard args.positionals.count == 1 else { throw .usage("unexpected argument '\(args.positionals[1])'") }
+        return path
+    }
+
+    static func printJSON(_ value: Any) {
+        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    static func isTerminal() -> Bool { isatty(2) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" }
+}

@@ -1,0 +1,48 @@
+import ArtifactStore
+import Foundation
+import NodeKit
+import WorkflowPlan
+import WorkflowSpec
+
+/// `judgeflow status FILE`: every stale node and why, decided by `StatusPlanner`.
+enum StatusCommand {
+    static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
+        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json"])
+        let path = try CLI.workflowPath(args)
+        let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
+        let store = try CLI.openStore(args)
+        return try report(graph: graph, store: store, id: ArtifactStore.workflowID(for: path), json: args.flag("--json"), verb: "stale")
+    }
+
+    static func report(graph: Graph, store: ArtifactStore, id: String, json: Bool, verb: String) throws(CLIError) -> Int32 {
+        var planner = StatusPlanner(graph: graph, store: store, previous: store.workflowRecord(id: id))
+        let entries: [StatusPlanner.Entry]
+        do { entries = try planner.plan() } catch { throw .store(error) }
+        let stale = entries.filter { $0.staleness != .upToDate }
+        if json {
+            CLI.printJSON([
+                "workflow": graph.workflow.file,
+                "nodes": entries.map { e -> [String: Any] in
+                    var d: [String: Any] = ["name": e.name, "reasons": e.staleness.reasons]
+                    switch e.staleness {
+                    case .upToDate: d["state"] = "up-to-date"
+                    case .stale: d["state"] = "stale"
+                    case .waiting: d["state"] = "waiting"
+                    }
+                    if let k = e.key { d["key"] = k.hex }
+                    if !e.restores.isEmpty { d["restores"] = e.restores }
+                    return d
+                },
+                "stale": stale.count, "upToDate": entries.count - stale.count,
+            ])
+            return 0
+        }
+        var lines: [String] = []
+        for e in stale { lines.append("\(verb): \(e.name)\n    " + e.staleness.reasons.joined(separator: "\n    ")) }
+        for e in entries where !e.restores.isEmpty { lines.append("restore: \(e.name) (\(e.restores.joined(separator: ", ")))") }
+        lines.append(stale.isEmpty ? "everything is up to date (\(entries.count) nodes)"
+                                   : "\(stale.count) of \(entries.count) nodes \(verb == "stale" ? "are stale" : "would run")")
+        print(lines.joined(separator: "\n"))
+        return 0
+    }
+}

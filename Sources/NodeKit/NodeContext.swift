@@ -1,0 +1,82 @@
+/// What a running node sees: its params (defaults filled in), its inputs as read-only paths, where to
+/// write its outputs, and callbacks for log lines and progress. Created by the engine per execution.
+public struct NodeContext: Sendable {
+    public var nodeName: String
+    public var params: [String: Value]
+    /// Input name → artifacts in the order written (a file path, or a directory for tree outputs).
+    public var inputs: [String: [InputArtifact]]
+    /// Write each output as `outputDirectory/<output name>`.
+    public var outputDirectory: String
+    /// The workflow's directory (shell nodes run here).
+    public var workspace: String
+    /// Scratch space that is deleted after the run.
+    public var scratchDirectory: String
+    /// How many threads the node may use; outputs must not depend on it.
+    public var threads: Int
+    public var log: @Sendable (String) -> Void
+    /// Fraction done in 0…1 and a short note, shown on the node's progress line.
+    public var progress: @Sendable (Double, String) -> Void
+
+    public init(nodeName: String, params: [String: Value], inputs: [String: [InputArtifact]], outputDirectory: String,
+                workspace: String, scratchDirectory: String, threads: Int,
+                log: @escaping @Sendable (String) -> Void, progress: @escaping @Sendable (Double, String) -> Void) {
+        self.nodeName = nodeName
+        self.params = params
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+        self.workspace = workspace
+        self.scratchDirectory = scratchDirectory
+        self.threads = threads
+        self.log = log
+        self.progress = progress
+    }
+
+    /// The single artifact of a one-artifact input.
+    public func input(_ name: String) throws -> InputArtifact {
+        guard let first = inputs[name]?.first else { throw NodeError.missingInput(name) }
+        return first
+    }
+
+    public func outputPath(_ name: String) -> String { outputDirectory + "/" + name }
+}
+
+public struct InputArtifact: Sendable, Equatable {
+    public var path: String
+    /// The artifact's content digest (hex).
+    public var digest: String
+    public var isDirectory: Bool
+    public init(path: String, digest: String, isDirectory: Bool) {
+        self.path = path
+        self.digest = digest
+        self.isDirectory = isDirectory
+    }
+}
+
+/// Failures a node type reports; the engine records them and shows the log tail.
+public enum NodeError: Error, Sendable, CustomStringConvertible {
+    case missingInput(String)
+    case commandFailed(status: Int32)
+    case invalid(String)
+    case missingOutput(String)
+
+    public var description: String {
+        switch self {
+        case .missingInput(let name): "input '\(name)' was not provided"
+        case .commandFailed(let status): "command exited with status \(status)"
+        case .invalid(let message): message
+        case .missingOutput(let name): "the node did not write its output '\(name)'"
+        }
+    }
+}
+
+/// The node types a program knows, by name. Adding a type means adding it to one registry list.
+public struct NodeRegistry: Sendable {
+    public private(set) var types: [String: any NodeType] = [:]
+
+    public init(_ types: [any NodeType]) {
+        for type in types { self.types[type.name] = type }
+    }
+
+    public subscript(name: String) -> (any NodeType)? { types[name] }
+    public var names: [String] { types.keys.sorted() }
+}

@@ -1,0 +1,96 @@
+/// NodeKit: the contract between the engine and the node types that plug into it. It depends on
+/// nothing; the engine, the CLI and every node-type library depend on it.
+///
+/// A node type has a name (`uses:`), an implementation version (part of every node key: bump it when
+/// a change could alter outputs), a params schema, named inputs and outputs, and a `run` that reads
+/// its inputs and writes each output under `context.outputDirectory/<output name>` (a file or a
+/// directory). It must be deterministic given its params and input bytes, whatever `context.threads` is.
+public protocol NodeType: Sendable {
+    var name: String { get }
+    var implementationVersion: String { get }
+    var summary: String { get }
+    var params: [ParamSpec] { get }
+    var inputs: [InputSpec] { get }
+    /// Output names for these params (most types return a fixed list).
+    func outputs(params: [String: Value]) -> [String]
+    /// Workspace files the node reads and writes (shell `deps` and `outs`); empty for most types.
+    func workspaceFiles(params: [String: Value]) -> WorkspaceFiles
+    func run(_ context: NodeContext) throws
+}
+
+extension NodeType {
+    public func workspaceFiles(params: [String: Value]) -> WorkspaceFiles { WorkspaceFiles() }
+}
+
+/// Files outside the store that a node touches, relative to the workflow's directory.
+public struct WorkspaceFiles: Sendable, Equatable {
+    public var reads: [String]
+    public var writes: [String]
+    public init(reads: [String] = [], writes: [String] = []) {
+        self.reads = reads
+        self.writes = writes
+    }
+}
+
+/// One declared param.
+public struct ParamSpec: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case int, double, string, bool, list, map, any
+        case oneOf([String])
+
+        public var name: String {
+            switch self {
+            case .int: "int"
+            case .double: "number"
+            case .string: "string"
+            case .bool: "bool"
+            case .list: "list"
+            case .map: "map"
+            case .any: "any value"
+            case .oneOf(let options): "one of " + options.joined(separator: ", ")
+            }
+        }
+
+        /// Whether `value` fits; ints are accepted where numbers are expected.
+        public func accepts(_ value: Value) -> Bool {
+            switch (self, value) {
+            case (.any, _), (.int, .int), (.double, .double), (.double, .int), (.string, .string),
+                 (.bool, .bool), (.list, .list), (.map, .map): true
+            case (.oneOf(let options), .string(let s)): options.contains(s)
+            default: false
+            }
+        }
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// nil means required.
+    public var defaultValue: Value?
+    /// False for params that cannot change outputs (e.g. a thread count): left out of the node key.
+    public var affectsOutput: Bool
+    public var doc: String
+
+    public init(_ name: String, _ kind: Kind, default defaultValue: Value? = nil, affectsOutput: Bool = true, doc: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.affectsOutput = affectsOutput
+        self.doc = doc
+    }
+}
+
+/// One declared input.
+public struct InputSpec: Sendable {
+    public var name: String
+    public var required: Bool
+    /// Whether the input takes a list of artifacts.
+    public var multiple: Bool
+    public var doc: String
+
+    public init(_ name: String, required: Bool = true, multiple: Bool = false, doc: String) {
+        self.name = name
+        self.required = required
+        self.multiple = multiple
+        self.doc = doc
+    }
+}

@@ -1,0 +1,111 @@
+import ArtifactStore
+import Foundation
+import WorkflowPlan
+import WorkflowSpec
+
+extension Executor {
+    /// Builds one node on a worker thread: takes the key's lock (a concurrent run building the same key
+    /// makes this one wait and then reuse its result), verifies and hands over inputs, runs the node type,
+    /// stores every output and only then records the manifest.
+    func execute(_ i: Int, inputs: NodeKeyInputs, upstream: [String: [OutputRef]], force: Bool) -> Completion {
+        let node = graph.nodes[i]
+        let key = inputs.key
+        let started = Date()
+        var workDirectory: String?
+        defer { if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) } }
+        do {
+            let keyLock = try store.lockKey(key)
+            defer { withExtendedLifetime(keyLock) {} }
+            if !force, let manifest = store.manifest(for: key) {
+                try checkout(node, manifest)
+                return Completion(node: i, outcome: .builtElsewhere, outputs: manifest.outputs)
+            }
+            let work = try store.makeWorkDirectory()
+            workDirectory = work
+            let outDir = work + "/out", scratch = work + "/scratch", logPath = work + "/node.log"
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            let log = LogSink(path: logPath)
+
+            var artifacts: [String: [InputArtifact]] = [:]
+            for (name, refs) in upstream {
+                artifacts[name] = try refs.enumerated().map { (n, ref) throws -> InputArtifact in
+                    if ref.isTree {
+                        let path = "\(work)/inputs/\(name)/\(n)"
+                        try store.materialize(ref, at: path)
+                        return InputArtifact(path: path, digest: ref.digest.hex, isDirectory: true)
+                    }
+                    return InputArtifact(path: try store.verifiedPath(ref.digest), digest: ref.digest.hex, isDirectory: false)
+                }
+            }
+            let reporter = self.reporter, name = node.name
+            let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
+                                      workspace: graph.workflow.directory, scratchDirectory: scratch,
+                                      threads: options.threadsPerNode, log: { log.write($0) },
+                                      progress: { reporter.progress(name, fraction: $0, note: $1) })
+            do {
+                try node.type.run(context)
+            } catch {
+                log.write("error: \(error)\n")
+                let kept = try keepLog(logPath, node: node.name)
+                return Completion(node: i, outcome: .failed(message: "\(error)", logTail: log.tail(lines: 15), logPath: kept),
+                                  outputs: nil)
+            }
+            var outs: [String: OutputRef] = [:]
+            for output in node.outputs {
+                let path = outDir + "/" + output
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                    let kept = try keepLog(logPath, node: node.name)
+                    return Completion(node: i, outcome: .failed(message: NodeError.missingOutput(output).description,
+                                                                 logTail: log.tail(lines: 15), logPath: kept), outputs: nil)
+                }
+                outs[output] = isDir.boolValue ? try store.putDirectory(path) : try store.putFile(path)
+            }
+            let logDigest = try store.put(log.bytes())
+            let seconds = Date().timeIntervalSince(started)
+            let run = RunRecord(started: started.timeIntervalSince1970, seconds: seconds, exitStatus: 0, log: logDigest,
+                                params: Value.map(node.identityParams).canonicalJSON,
+                                inputs: inputs.recordedInputs, threads: options.threadsPerNode)
+            try store.record(Manifest(key: key, node: node.name, type: node.type.name,
+                                      implementation: node.type.implementationVersion, outputs: outs, run: run))
+            return Completion(node: i, outcome: .ran(seconds: seconds), outputs: outs)
+        } catch {
+            return Completion(node: i, outcome: .failed(message: "\(error)", logTail: "", logPath: nil), outputs: nil)
+        }
+    }
+
+    /// A failed node's log outlives its work directory: it is stored and its blob path returned.
+    func keepLog(_ path: String, node: String) throws -> String? {
+        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
+        return store.objectPath(try store.put(Array(bytes)))
+    }
+}
+
+/// A node's log: appended from any thread, kept on disk in the work directory.
+final class LogSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private let path: String
+
+    init(path: String) {
+        self.path = path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+    }
+
+    func write(_ text: String) {
+        lock.withLock {
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+            try? handle.close()
+        }
+    }
+
+    func bytes() -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
+
+    func tail(lines: Int) -> String {
+        let text = String(decoding: bytes(), as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,166 @@
+import ArtifactStore
+import Foundation
+import WorkflowPlan
+import WorkflowSpec
+
+/// WorkflowEngine: runs a `Graph` against an `ArtifactStore` — skips nodes whose key is stored, runs
+/// the rest in parallel (`jobs` at once), records outputs atomically, and keeps the workflow's record
+/// for `status`. Keep-going semantics: a failed node skips its dependents while independent branches
+/// finish; the run then reports failure and the next run resumes from the cache.
+public struct RunOptions: Sendable {
+    public var jobs: Int
+    /// Run only these nodes and what they need.
+    public var only: [String] = []
+    /// Rerun these nodes even if their key is stored.
+    public var force: [String] = []
+    /// Threads a node may use (outputs never depend on it).
+    public var threadsPerNode: Int
+
+    public init(jobs: Int, only: [String] = [], force: [String] = [], threadsPerNode: Int) {
+        self.jobs = max(1, jobs)
+        self.only = only
+        self.force = force
+        self.threadsPerNode = max(1, threadsPerNode)
+    }
+}
+
+public struct RunSummary: Sendable {
+    public var outcomes: [String: NodeOutcome]
+    public var seconds: Double
+    public func count(_ match: (NodeOutcome) -> Bool) -> Int { outcomes.values.filter(match).count }
+    public var ran: Int { count { if case .ran = $0 { true } else { false } } }
+    public var cached: Int { count { $0 == .cached || $0 == .builtElsewhere } }
+    public var failed: Int { count { if case .failed = $0 { true } else { false } } }
+    public var skipped: Int { count { if case .skipped = $0 { true } else { false } } }
+    public var succeeded: Bool { failed == 0 && skipped == 0 }
+}
+
+public final class Executor: @unchecked Sendable {
+    let graph: Graph
+    let store: ArtifactStore
+    let options: RunOptions
+    let reporter: ProgressReporter
+    let workflowID: String
+
+    public init(graph: Graph, store: ArtifactStore, options: RunOptions, reporter: ProgressReporter, workflowID: String) {
+        self.graph = graph
+        self.store = store
+        self.options = options
+        self.reporter = reporter
+        self.workflowID = workflowID
+    }
+
+    /// A finished execution, handed from a worker thread back to the coordinator.
+    struct Completion: Sendable {
+        var node: Int
+        var outcome: NodeOutcome
+        var outputs: [String: OutputRef]?
+    }
+
+    public func run() throws(StoreError) -> RunSummary {
+        let startTime = Date()
+        let runLock = try store.lockForRun()
+        defer { withExtendedLifetime(runLock) {} }
+        let previous = store.workflowRecord(id: workflowID)
+        let selected: Set<Int> = options.only.isEmpty
+            ? Set(graph.nodes.indices)
+            : graph.upstreamClosure(of: options.only.compactMap { graph.index(of: $0) })
+        let forced = Set(options.force.compactMap { graph.index(of: $0) })
+
+        var outputs: [Int: [String: OutputRef]] = [:]
+        var outcomes: [Int: NodeOutcome] = [:]
+        var records: [String: NodeRecord] = [:]
+        var hashes = FileHashCache()
+        var pending = graph.nodes.map { node in node.dependencies.filter(selected.contains).count }
+        var ready = graph.order.filter { selected.contains($0) && pending[$0] == 0 }
+        let completions = CompletionQueue()
+        var running = 0
+
+        func settle(_ i: Int, _ outcome: NodeOutcome, _ outs: [String: OutputRef]?) {
+            outcomes[i] = outcome
+            outputs[i] = outs
+            reporter.finished(graph.nodes[i].name, outcome: outcome)
+            for d in graph.dependents[i] where selected.contains(d) {
+                pending[d] -= 1
+                if pending[d] == 0 { ready.append(d) }
+            }
+        }
+
+        while !ready.isEmpty || running > 0 {
+            while let i = ready.first, running < options.jobs {
+                ready.removeFirst()
+                let node = graph.nodes[i]
+                if let bad = node.dependencies.first(where: { outputs[$0] == nil }) {
+                    settle(i, .skipped(reason: "upstream \(graph.nodes[bad].name) did not succeed"), nil)
+                    continue
+                }
+                let inputs: NodeKeyInputs
+                do { inputs = try KeyResolver.keyInputs(for: node, graph: graph, outputs: outputs, hashes: &hashes) } catch {
+                    settle(i, .failed(message: error.description, logTail: "", logPath: nil), nil)
+                    continue
+                }
+                records[node.name] = KeyResolver.record(inputs)
+                if !forced.contains(i), let manifest = store.manifest(for: inputs.key) {
+                    do { try checkout(node, manifest) } catch {
+                        settle(i, .failed(message: error.description, logTail: "", logPath: nil), nil)
+                        continue
+                    }
+                    settle(i, .cached, manifest.outputs)
+                    continue
+                }
+                let reasons = forced.contains(i) ? ["forced"] : StalenessExplainer.changes(
+                    now: inputs, type: node.type.name, implementation: node.type.implementationVersion,
+                    params: node.identityParams, previous: previous?.nodes[node.name])
+                reporter.started(node.name, reasons: reasons)
+                running += 1
+                let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
+                let force = forced.contains(i)
+                Thread.detachNewThread { [self] in
+                    completions.push(execute(i, inputs: inputs, upstream: upstream, force: force))
+                }
+            }
+            if running > 0 {
+                let done = completions.pop()
+                running -= 1
+                settle(done.node, done.outcome, done.outputs)
+            }
+        }
+
+        // Keep the latest key of every node still in the workflow, for `status` and `gc`.
+        var merged = previous?.nodes.filter { name, _ in graph.index(of: name) != nil } ?? [:]
+        for (name, record) in records { merged[name] = record }
+        try store.saveWorkflowRecord(WorkflowRecord(workflow: graph.workflow.file, updated: Date().timeIntervalSince1970,
+                                                    nodes: merged), id: workflowID)
+        var named: [String: NodeOutcome] = [:]
+        for (i, o) in outcomes { named[graph.nodes[i].name] = o }
+        return RunSummary(outcomes: named, seconds: Date().timeIntervalSince(startTime))
+    }
+
+    /// Restores a cached node's workspace files when they are missing or were edited.
+    func checkout(_ node: PlannedNode, _ manifest: Manifest) throws(StoreError) {
+        for path in node.workspaceWrites {
+            guard let ref = manifest.outputs[path] else { continue }
+            let target = graph.workflow.directory + "/" + path
+            if (try? ArtifactStore.hashFile(target).0) != ref.digest {
+                try store.materialize(ref, at: target)
+            }
+        }
+    }
+}
+
+/// Worker → coordinator hand-off.
+final class CompletionQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let signal = DispatchSemaphore(value: 0)
+    private var items: [Executor.Completion] = []
+
+    func push(_ c: Executor.Completion) {
+        lock.withLock { items.append(c) }
+        signal.signal()
+    }
+
+    func pop() -> Executor.Completion {
+        signal.wait()
+        return lock.withLock { items.removeFirst() }
+    }
+}

@@ -1,0 +1,38 @@
+import ArtifactStore
+import WorkflowSpec
+
+/// A node's identity: SHA-256 over one canonical text of its type, implementation version, the params
+/// that affect its output (canonical JSON: key order, YAML formatting and comments never matter), the
+/// digests of the artifacts it reads and the digests of the workspace files it reads. The lock file
+/// records these same inputs.
+public struct NodeKeyInputs: Sendable, Equatable {
+    public var type: String
+    public var implementation: String
+    public var params: [String: Value]
+    /// Input name → digests of its artifacts, in order.
+    public var inputs: [String: [Digest]]
+    /// Workspace path → digest.
+    public var files: [String: Digest]
+
+    public var canonicalText: String {
+        var text = "judgeflow-node-key/1\ntype \(type)\nimplementation \(implementation)\n"
+        text += "params \(Value.map(params).canonicalJSON)\n"
+        for name in inputs.keys.sorted() {
+            text += "input \(name) " + inputs[name]!.map(\.hex).joined(separator: ",") + "\n"
+        }
+        for path in files.keys.sorted() { text += "file \(path) \(files[path]!.hex)\n" }
+        return text
+    }
+
+    public var key: Digest { Digest.of(canonicalText) }
+
+    /// The flattened form kept in workflow records: every input and file by one name.
+    public var recordedInputs: [String: Digest] {
+        var out: [String: Digest] = [:]
+        for (name, digests) in inputs {
+            for (i, d) in digests.enumerated() { out[digests.count == 1 ? name : "\(name)[\(i)]"] = d }
+        }
+        for (path, d) in files { out["file:" + path] = d }
+        return out
+    }
+}

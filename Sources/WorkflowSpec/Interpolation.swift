@@ -1,0 +1,72 @@
+import NodeKit
+/// Turns located YAML into typed values, expanding `${expr}` in every scalar.
+///
+/// A scalar that is exactly one `${expr}` takes the expression's type (`${i - 1}` stays an int);
+/// `${…}` inside longer text is spliced in as text. `$${` writes a literal `${`.
+public struct Interpolation: Sendable {
+    public var variables: [String: Value]
+
+    public init(variables: [String: Value]) { self.variables = variables }
+
+    /// The node as a typed value; problems go to `sink` and the faulty scalar becomes `.null`.
+    public func value(of node: YAMLNode, into sink: inout DiagnosticSink) -> Value {
+        switch node.kind {
+        case .scalar(let text, let plain):
+            return scalar(text, plain: plain, at: node.location, into: &sink)
+        case .list(let items):
+            return .list(items.map { value(of: $0, into: &sink) })
+        case .map(let entries):
+            var map: [String: Value] = [:]
+            for entry in entries { map[entry.key] = value(of: entry.value, into: &sink) }
+            return .map(map)
+        }
+    }
+
+    /// The scalar's text after interpolation (for names and references, which are always text).
+    public func text(of node: YAMLNode, into sink: inout DiagnosticSink) -> String {
+        guard case .scalar = node.kind else {
+            sink.error(node.location, "expected a single value, found \(node.kindName)")
+            return ""
+        }
+        return value(of: node, into: &sink).description
+    }
+
+    func scalar(_ text: String, plain: Bool, at location: SourceLocation, into sink: inout DiagnosticSink) -> Value {
+        guard text.contains("${") else { return Value.typed(scalar: text, plain: plain) }
+        let chars = Array(text)
+        // Column of the scalar's first character: quoted scalars start one column later.
+        let base = plain ? location : location.advanced(by: 1)
+        var pieces: [Value] = []
+        var literal = ""
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "$", i + 2 < chars.count, chars[i + 1] == "$", chars[i + 2] == "{" {
+                literal += "${"
+                i += 3
+                continue
+            }
+            guard chars[i] == "$", i + 1 < chars.count, chars[i + 1] == "{" else {
+                literal.append(chars[i])
+                i += 1
+                continue
+            }
+            guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
+                sink.error(base.advanced(by: i), "'${' is never closed", hint: "add '}' or write $${ for a literal ${")
+                return .null
+            }
+            let expression = String(chars[(i + 2)..<close])
+            do {
+                let v = try Expression.evaluate(expression, variables: variables)
+                if !literal.isEmpty { pieces.append(.string(literal)); literal = "" }
+                pieces.append(v)
+            } catch {
+                sink.error(base.advanced(by: i + 2 + error.offset), error.message, hint: error.hint)
+                return .null
+            }
+            i = close + 1
+        }
+        if !literal.isEmpty { pieces.append(.string(literal)) }
+        if pieces.count == 1, !plain ? pieces[0].stringValue != nil : true { return pieces[0] }
+        return .string(pieces.map(\.description).joined())
+    }
+}

@@ -1,0 +1,135 @@
+import NodeKit
+/// Expands the `stages:` map of one matrix variant into resolved nodes: unrolls `repeat` groups,
+/// applies a group's `first:` base case, and interpolates every param and reference.
+///
+/// A repeat group:
+/// ```yaml
+/// improve:
+///   repeat: ${iterations}      # iterations 1…N (`from:` changes the start)
+///   as: i                      # the loop variable, default i
+///   stages:
+///     train: {uses: …, inputs: {init: judge@${i - 1}, data: traces}}   # `traces` = traces@i
+///   first:                     # deep-merged into the first iteration only
+///     train: {inputs: {init: base}}
+/// ```
+struct StageExpansion {
+    static let leafKeys = ["uses", "with", "inputs", "description"]
+    static let groupKeys = ["repeat", "as", "from", "stages", "first", "description"]
+
+    var sink = DiagnosticSink()
+    var nodes: [ResolvedNode] = []
+
+    mutating func expand(stages: YAMLNode, variables: [String: Value]) {
+        guard let entries = stages.entries else {
+            sink.error(stages.location, "`stages` must be a map of stage name → stage", hint: "indent stages under `stages:`")
+            return
+        }
+        for entry in entries {
+            if !Self.isValidName(entry.key) {
+                sink.error(entry.keyLocation, "stage name '\(entry.key)' may use letters, digits, '_' and '-' only",
+                           hint: "'.', '@' and '[' are reserved for outputs, iterations and variants")
+                continue
+            }
+            if entry.value["repeat"] != nil {
+                expandGroup(entry, variables: variables)
+            } else {
+                resolveLeaf(entry.value, name: entry.key, stageName: entry.key, keyLocation: entry.keyLocation,
+                            localNames: [], iterationSuffix: "", interpolation: Interpolation(variables: variables))
+            }
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    }
+
+    mutating func expandGroup(_ group: YAMLNode.Entry, variables: [String: Value]) {
+        let node = group.value
+        for entry in node.entries ?? [] where !Self.groupKeys.contains(entry.key) {
+            sink.error(entry.keyLocation, "unknown key '\(entry.key)' in repeat group '\(group.key)'",
+                       hint: Suggestion.hint(for: entry.key, in: Self.groupKeys, noun: "key"))
+        }
+        let outer = Interpolation(variables: variables)
+        let variable = node["as"].map { outer.text(of: $0, into: &sink) } ?? "i"
+        let count = outer.value(of: node["repeat"]!, into: &sink)
+        let start = node["from"].map { outer.value(of: $0, into: &sink) } ?? .int(1)
+        guard case .int(let n) = count, n >= 0 else {
+            sink.error(node["repeat"]!.location, "`repeat` needs a whole number of iterations, found \(count)",
+                       hint: "write repeat: 4 or repeat: ${iterations}")
+            return
+        }
+        guard case .int(let first) = start else {
+            sink.error(node["from"]!.location, "`from` needs a whole number, found \(start)")
+            return
+        }
+        guard let stages = node["stages"], let inner = stages.entries else {
+            sink.error(group.keyLocation, "repeat group '\(group.key)' has no `stages:` map",
+                       hint: "list the stages of one iteration under `stages:`")
+            return
+        }
+        let localNames = Set(inner.map(\.key))
+        let baseCase = node["first"]
+        for name in baseCase?.entries ?? [] where !localNames.contains(name.key) {
+            sink.error(name.keyLocation, "`first:` names '\(name.key)', which is not a stage of this group",
+                       hint: Suggestion.hint(for: name.key, in: Array(localNames), noun: "stage"))
+        }
+        for i in first..<(first + n) {
+            var scope = variables
+            scope[variable] = .int(i)
+            let interpolation = Interpolation(variables: scope)
+            for entry in inner {
+                if entry.value["repeat"] != nil {
+                    sink.error(entry.keyLocation, "repeat groups cannot nest", hint: "move the inner loop to the top level")
+                    continue
+                }
+                var definition = entry.value
+                if i == first, let override = baseCase?[entry.key] { definition = definition.merged(with: override) }
+                resolveLeaf(definition, name: "\(entry.key)@\(i)", stageName: entry.key, keyLocation: entry.keyLocation,
+                            localNames: localNames, iterationSuffix: "@\(i)", interpolation: interpolation)
+            }
+        }
+    }
+
+    mutating func resolveLeaf(_ node: YAMLNode, name: String, stageName: String, keyLocation: SourceLocation,
+                              localNames: Set<String>, iterationSuffix: String, interpolation: Interpolation) {
+        guard let entries = node.entries else {
+            sink.error(node.location, "stage '\(stageName)' must be a map with `uses:`, found \(node.kindName)")
+            return
+        }
+        for entry in entries where !Self.leafKeys.contains(entry.key) {
+            sink.error(entry.keyLocation, "unknown key '\(entry.key)' in stage '\(stageName)'",
+                       hint: Suggestion.hint(for: entry.key, in: Self.leafKeys, noun: "key")
+                           + (entry.key == "cmd" ? " (shell commands go under `with: {cmd: …}`)" : ""))
+        }
+        guard let uses = node["uses"] else {
+            sink.error(keyLocation, "stage '\(stageName)' has no `uses:`", hint: "name its node type, e.g. `uses: shell`")
+            return
+        }
+        var params: [String: LocatedValue] = [:]
+        if let with = node["with"] {
+            if let withEntries = with.entries {
+                for entry in withEntries {
+                    params[entry.key] = LocatedValue(interpolation.value(of: entry.value, into: &sink), at: entry.value.location)
+                }
+            } else if !with.isNull {
+                sink.error(with.location, "`with` must be a map of param → value, found \(with.kindName)")
+            }
+        }
+        var inputs: [String: [Reference]] = [:]
+        if let inputNode = node["inputs"] {
+            for entry in inputNode.entries ?? [] {
+                let refNodes = entry.value.items ?? [entry.value]
+                inputs[entry.key] = refNodes.map { refNode in
+                    var ref = Reference(parsing: interpolation.text(of: refNode, into: &sink), at: refNode.location)
+                    if localNames.contains(ref.node) { ref.node += iterationSuffix }
+                    return ref
+                }
+            }
+            if inputNode.entries == nil && !inputNode.isNull {
+                sink.error(inputNode.location, "`inputs` must be a map of input name → node or node.output")
+            }
+        }
+        nodes.append(ResolvedNode(name: name, stageName: stageName, type: interpolation.text(of: uses, into: &sink),
+                                  typeLocation: uses.location, location: keyLocation, params: params, inputs: inputs))
+    }
+}
