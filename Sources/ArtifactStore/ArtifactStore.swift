@@ -42,7 +42,8 @@ public final class ArtifactStore: Sendable {
         let path = objectPath(digest)
         if !FileIO.exists(path) {
             try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
-            try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp)
+            // Read-only: nodes receive blob paths directly, and must not be able to edit them.
+            try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp, mode: 0o444)
         }
         return digest
     }

@@ -54,9 +54,10 @@ enum FileIO {
 
     /// Writes `bytes` to a unique temp file in `tmpDirectory`, fsyncs it, and renames it to `path`,
     /// so a reader sees either nothing or the whole file, even if the process dies mid-write.
-    static func atomicWrite(_ bytes: [UInt8], to path: String, tmpDirectory: String, durable: Bool = true) throws(StoreError) {
+    static func atomicWrite(_ bytes: [UInt8], to path: String, tmpDirectory: String, durable: Bool = true,
+                            mode: mode_t = 0o644) throws(StoreError) {
         let tmp = tmpDirectory + "/" + uniqueName()
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .io(path: tmp, operation: "create", errno: errno) }
         var offset = 0
         while offset < bytes.count {

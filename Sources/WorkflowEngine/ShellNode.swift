@@ -68,6 +68,10 @@ public struct ShellNode: NodeType {
         process.waitUntilExit()
         if let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty { context.log(text) }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            // Standard output is an artifact, not log, but on failure it is what explains the failure.
+            if outs.isEmpty, let out = FileManager.default.contents(atPath: context.outputPath("stdout")), !out.isEmpty {
+                context.log(String(decoding: out.suffix(4096), as: UTF8.self))
+            }
             throw NodeError.commandFailed(status: process.terminationStatus)
         }
         for path in outs {

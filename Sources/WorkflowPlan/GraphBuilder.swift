@@ -20,7 +20,7 @@ public enum GraphBuilder {
             var params: [String: Value] = [:]
             for (name, located) in node.params.sorted(by: { $0.key < $1.key }) {
                 guard let spec = type.params.first(where: { $0.name == name }) else {
-                    sink.error(located.location, "node type '\(type.name)' has no param '\(name)'",
+                    sink.error(located.nameLocation, "node type '\(type.name)' has no param '\(name)'",
                                hint: Suggestion.hint(for: name, in: type.params.map(\.name), noun: "param"))
                     continue
                 }

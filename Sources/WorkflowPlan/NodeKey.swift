@@ -14,6 +14,15 @@ public struct NodeKeyInputs: Sendable, Equatable {
     /// Workspace path → digest.
     public var files: [String: Digest]
 
+    public init(type: String, implementation: String, params: [String: Value], inputs: [String: [Digest]],
+                files: [String: Digest]) {
+        self.type = type
+        self.implementation = implementation
+        self.params = params
+        self.inputs = inputs
+        self.files = files
+    }
+
     public var canonicalText: String {
         var text = "judgeflow-node-key/1\ntype \(type)\nimplementation \(implementation)\n"
         text += "params \(Value.map(params).canonicalJSON)\n"

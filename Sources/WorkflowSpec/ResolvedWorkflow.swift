@@ -47,10 +47,15 @@ public struct ResolvedNode: Sendable, Equatable {
 /// A param value with the place it was written.
 public struct LocatedValue: Sendable, Equatable {
     public var value: Value
+    /// Where the value was written.
     public var location: SourceLocation
-    public init(_ value: Value, at location: SourceLocation) {
+    /// Where its name was written (unknown-param errors point here).
+    public var nameLocation: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation, nameAt nameLocation: SourceLocation? = nil) {
         self.value = value
         self.location = location
+        self.nameLocation = nameLocation ?? location
     }
 }
 

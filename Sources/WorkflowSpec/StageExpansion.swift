@@ -109,7 +109,8 @@ struct StageExpansion {
         if let with = node["with"] {
             if let withEntries = with.entries {
                 for entry in withEntries {
-                    params[entry.key] = LocatedValue(interpolation.value(of: entry.value, into: &sink), at: entry.value.location)
+                    params[entry.key] = LocatedValue(interpolation.value(of: entry.value, into: &sink), at: entry.value.location,
+                                                     nameAt: entry.keyLocation)
                 }
             } else if !with.isNull {
                 sink.error(with.location, "`with` must be a map of param → value, found \(with.kindName)")
