@@ -157,6 +157,27 @@ public final class ArtifactStore: Sendable {
         try FileIO.atomicWrite(Self.encode(record), to: workflowPath(id), tmpDirectory: tmp)
     }
 
+    /// Saves the record unless the stored one has the same nodes (compared as bytes, without decoding),
+    /// so a no-op run writes nothing.
+    public func updateWorkflowRecord(workflow: String, nodes: [String: NodeRecord], id: String) throws(StoreError) {
+        var probe = WorkflowRecord(workflow: workflow, updated: 0, nodes: nodes)
+        let stored = try? FileIO.readAll(workflowPath(id))
+        if let stored, let stamp = Self.updatedStamp(in: stored) {
+            probe.updated = stamp
+            if Self.encode(probe) == stored { return }
+        }
+        probe.updated = Date().timeIntervalSince1970
+        try saveWorkflowRecord(probe, id: id)
+    }
+
+    /// The `updated` value of an encoded record, read without decoding the whole record.
+    private static func updatedStamp(in bytes: [UInt8]) -> Double? {
+        let marker = Array("\"updated\":".utf8)
+        guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else { return nil }
+        let digits = bytes[(start + marker.count)...].prefix { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "}") }
+        return Double(String(decoding: digits, as: UTF8.self))
+    }
+
     public func allWorkflowRecords() -> [(id: String, record: WorkflowRecord)] {
         FileIO.listDirectory(root + "/workflows").compactMap { name in
             guard name.hasSuffix(".json") else { return nil }

@@ -6,7 +6,10 @@ public struct Digest: Sendable, Hashable, Codable, Comparable, CustomStringConve
     public let hex: String
 
     public init?(hex: String) {
-        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        // Byte checks, not Character properties: this runs for every digest in every record read.
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            return nil
+        }
         self.hex = hex
     }
 

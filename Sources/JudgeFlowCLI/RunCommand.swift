@@ -25,7 +25,7 @@ enum RunCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let options = RunOptions(jobs: try args.int("--jobs") ?? cores, only: args.all("--only"),
                                  force: args.all("--force"), threadsPerNode: cores)
-        let progress = TerminalProgress(live: CLI.isTerminal() && !args.flag("--quiet"), verbose: args.flag("--verbose"))
+        let progress = TerminalProgress(live: CLI.isTerminal(), verbose: args.flag("--verbose"), quiet: args.flag("--quiet"))
         let summary: RunSummary
         do {
             summary = try Executor(graph: graph, store: store, options: options, reporter: progress, workflowID: id).run()

@@ -100,6 +100,12 @@ extension Value {
 
     static func writeJSONString(_ s: String, into out: inout String) {
         out += "\""
+        // Fast path: most strings need no escaping and are appended whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -61,7 +61,8 @@ public final class Executor: @unchecked Sendable {
         let startTime = Date()
         let runLock = try store.lockForRun()
         defer { withExtendedLifetime(runLock) {} }
-        let previous = store.workflowRecord(id: workflowID)
+        // Decoded only when needed: to explain why a node runs, or to merge records.
+        lazy var previous = store.workflowRecord(id: workflowID)
         let selected: Set<Int> = options.only.isEmpty
             ? Set(graph.nodes.indices)
             : graph.upstreamClosure(of: options.only.compactMap { graph.index(of: $0) })
@@ -127,10 +128,13 @@ public final class Executor: @unchecked Sendable {
         }
 
         // Keep the latest key of every node still in the workflow, for `status` and `gc`.
-        var merged = previous?.nodes.filter { name, _ in graph.index(of: name) != nil } ?? [:]
-        for (name, record) in records { merged[name] = record }
-        try store.saveWorkflowRecord(WorkflowRecord(workflow: graph.workflow.file, updated: Date().timeIntervalSince1970,
-                                                    nodes: merged), id: workflowID)
+        var merged = records
+        if records.count < graph.nodes.count {
+            for (name, record) in previous?.nodes ?? [:] where merged[name] == nil && graph.index(of: name) != nil {
+                merged[name] = record
+            }
+        }
+        try store.updateWorkflowRecord(workflow: graph.workflow.file, nodes: merged, id: workflowID)
         var named: [String: NodeOutcome] = [:]
         for (i, o) in outcomes { named[graph.nodes[i].name] = o }
         return RunSummary(outcomes: named, seconds: Date().timeIntervalSince(startTime))

@@ -33,14 +33,17 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     private let lock = NSLock()
     private let live: Bool
     private let verbose: Bool
+    private let quiet: Bool
     private var running: [(name: String, start: Date, fraction: Double, note: String)] = []
     private var drawn = 0
     private var ticker: Thread?
 
-    public init(live: Bool, verbose: Bool) {
-        self.live = live
+    /// `quiet` prints failures only; `verbose` also prints cached nodes and progress notes.
+    public init(live: Bool, verbose: Bool, quiet: Bool = false) {
+        self.live = live && !quiet
         self.verbose = verbose
-        if live {
+        self.quiet = quiet
+        if self.live {
             let t = Thread { [weak self] in
                 while let s = self, !Thread.current.isCancelled {
                     s.lock.withLock { s.redraw() }
@@ -89,6 +92,7 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
 
     public func started(_ node: String, reasons: [String]) {
         lock.withLock { running.append((node, Date(), 0, "")) }
+        if quiet { return }
         if !live { emit("▶ \(node)" + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))")) }
         else if verbose { emit("▶ \(node) (\(reasons.joined(separator: "; ")))") }
     }
@@ -109,6 +113,7 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         case .cached, .builtElsewhere:
             if verbose { emit("· \(node) \(outcome.label)") }
         case .ran:
+            if quiet { return }
             emit("✓ \(node) \(outcome.label)")
         case .failed(_, let tail, let logPath):
             var text = "✗ \(node) \(outcome.label)"

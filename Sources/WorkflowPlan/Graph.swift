@@ -39,8 +39,18 @@ public struct Graph: Sendable {
     /// Node indices, dependencies before dependents (stable: declaration order among peers).
     public let order: [Int]
     public let dependents: [[Int]]
+    private let indexByName: [String: Int]
 
-    public func index(of name: String) -> Int? { nodes.firstIndex { $0.name == name } }
+    init(workflow: ResolvedWorkflow, nodes: [PlannedNode], order: [Int], dependents: [[Int]]) {
+        self.workflow = workflow
+        self.nodes = nodes
+        self.order = order
+        self.dependents = dependents
+        self.indexByName = Dictionary(nodes.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// O(1).
+    public func index(of name: String) -> Int? { indexByName[name] }
 
     /// The nodes `names` need: themselves and everything upstream of them.
     public func upstreamClosure(of names: [Int]) -> Set<Int> {
