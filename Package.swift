@@ -23,6 +23,7 @@ let package = Package(
         // System libraries (Debian -dev packages).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Engine.
         .target(name: "WorkflowSpec", dependencies: ["CYAML", "NodeKit"]),
@@ -30,12 +31,16 @@ let package = Package(
         .target(name: "WorkflowPlan", dependencies: ["WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .target(name: "ArtifactStore", dependencies: ["CCrypto"]),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit"]),
-        .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit"]),
+        .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
+                                                    "SyntheticWorld"]),
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.
         .target(name: "Compute", dependencies: [], swiftSettings: computeSettings),
         .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
+
+        // The embedded visual world.
+        .target(name: "SyntheticWorld", dependencies: ["CZlib"]),
 
         // Tests.
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
@@ -43,5 +48,6 @@ let package = Package(
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
     ]
 )

@@ -14,8 +14,10 @@ public enum CLI {
     usage: judgeflow <command> [options]
 
     commands:
-      run FILE [--set k=v]... [--dry-run] [-j N] [--only NODE]... [--force NODE]... [-v] [-q]
-                           run a workflow (FILE.yaml, or FILE.lock to reproduce a locked run)
+      run FILE [--set k=v]... [--dry-run] [-j N] [--only NODE]... [--force NODE]... [--fail-fast] [-v] [-q]
+                           run a workflow (FILE.yaml, or FILE.lock to reproduce a locked run);
+                           a failure skips its dependents and independent nodes still run
+                           (keep-going) unless --fail-fast
       status FILE [--set k=v]... [--json]
                            list stale nodes and why
       dag FILE [--format text|dot|mermaid] [--json]
@@ -26,6 +28,11 @@ public enum CLI {
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
+      world scene --seed S --index I [-o SCENE.json]
+                           print one scene of the embedded world as JSON
+      world render SCENE.json -o IMAGE.png
+                           render a scene to PNG
+      world vocab          print the embedded world's closed vocabulary
 
     common options:
       --store DIR          artifact store (default: $JUDGEFLOW_STORE, else ./artifacts)
@@ -52,8 +59,9 @@ public enum CLI {
             case "show": return try ShowCommand.run(rest)
             case "lock": return try LockCommand.run(rest, registry: registry)
             case "verify", "gc": return try MaintenanceCommand.run(command, rest)
+            case "world": return try WorldCommand.run(rest)
             default:
-                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc"]
+                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

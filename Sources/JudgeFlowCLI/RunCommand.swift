@@ -9,7 +9,7 @@ import WorkflowSpec
 enum RunCommand {
     static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--set", "--jobs", "--only", "--force", "--store"],
-                                 booleans: ["--dry-run", "--verbose", "--quiet", "--keep-going"],
+                                 booleans: ["--dry-run", "--verbose", "--quiet", "--keep-going", "--fail-fast"],
                                  aliases: ["-j": "--jobs", "-v": "--verbose", "-q": "--quiet", "-k": "--keep-going"])
         let path = try CLI.workflowPath(args)
         let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
@@ -23,8 +23,9 @@ enum RunCommand {
             return try StatusCommand.report(graph: graph, store: store, id: id, json: false, verb: "would run")
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let options = RunOptions(jobs: try args.int("--jobs") ?? cores, only: args.all("--only"),
+        var options = RunOptions(jobs: try args.int("--jobs") ?? cores, only: args.all("--only"),
                                  force: args.all("--force"), threadsPerNode: cores)
+        options.failFast = args.flag("--fail-fast")
         let progress = TerminalProgress(live: CLI.isTerminal(), verbose: args.flag("--verbose"), quiet: args.flag("--quiet"))
         let summary: RunSummary
         do {

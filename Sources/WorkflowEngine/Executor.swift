@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var force: [String] = []
     /// Threads a node may use (outputs never depend on it).
     public var threadsPerNode: Int
+    /// Stop starting nodes after the first failure (default: keep going with independent branches).
+    public var failFast = false
 
     public init(jobs: Int, only: [String] = [], force: [String] = [], threadsPerNode: Int) {
         self.jobs = max(1, jobs)
@@ -91,6 +93,10 @@ public final class Executor: @unchecked Sendable {
             while let i = ready.first, running < options.jobs {
                 ready.removeFirst()
                 let node = graph.nodes[i]
+                if options.failFast, let failed = outcomes.first(where: { if case .failed = $0.value { true } else { false } }) {
+                    settle(i, .skipped(reason: "--fail-fast after \(graph.nodes[failed.key].name) failed"), nil)
+                    continue
+                }
                 if let bad = node.dependencies.first(where: { outputs[$0] == nil }) {
                     settle(i, .skipped(reason: "upstream \(graph.nodes[bad].name) did not succeed"), nil)
                     continue
