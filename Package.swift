@@ -41,6 +41,7 @@ let package = Package(
 
         // The embedded visual world.
         .target(name: "SyntheticWorld", dependencies: ["CZlib"]),
+        .target(name: "JudgeEval", dependencies: []),
 
         // Tests.
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
@@ -49,5 +50,6 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: []),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
+        .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
     ]
 )

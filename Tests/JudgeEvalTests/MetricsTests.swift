@@ -1,0 +1,93 @@
+import Foundation
+import JudgeEval
+import Testing
+
+func item(_ id: String, _ category: String, preferred: Int, _ a: String = "a", _ b: String = "b") -> BenchmarkItem {
+    BenchmarkItem(id: id, category: category, image: "img.png", query: "q", responses: [a, b], preferred: preferred)
+}
+
+@Suite struct MetricsTests {
+    @Test func scoresBothOrdersAndDropsUnparseableFromTheDenominator() {
+        let judgements = [
+            // Right in both orders (prefers response 0 both times).
+            ItemJudgement(item: item("1", "general", preferred: 0), straight: .first, swapped: .second),
+            // Always says "first": right once, wrong once, inconsistent.
+            ItemJudgement(item: item("2", "general", preferred: 1), straight: .first, swapped: .first),
+            // One unparseable, the other right.
+            ItemJudgement(item: item("3", "reasoning", preferred: 1), straight: .second, swapped: .unparseable),
+        ]
+        let m = BenchmarkMetrics.score(judgements)
+        #expect(m.categories["general"] == 3.0 / 4.0)
+        #expect(m.categories["reasoning"] == 1.0)
+        #expect(m.overall == 4.0 / 5.0)
+        #expect(m.macro == (0.75 + 1.0) / 2)
+        #expect(m.overallCoinFlip == 4.5 / 6.0)
+        #expect(m.unparseable == 1)
+        #expect(m.positionConsistency == 1.0 / 3.0)
+    }
+
+    @Test func alwaysFirstJudgeScoresExactlyHalfWithZeroConsistency() {
+        let items = (0..<10).map { item("\($0)", "general", preferred: $0 % 2) }
+        let m = BenchmarkMetrics.score(items.map { ItemJudgement(item: $0, straight: .first, swapped: .first) })
+        #expect(m.overall == 0.5)
+        #expect(m.positionConsistency == 0)
+    }
+
+    @Test func longerJudgePrefersTheLongerResponseInBothOrders() {
+        let items = [item("1", "c", preferred: 0, "long answer", "short"), item("2", "c", preferred: 0, "x", "longer")]
+        let m = BenchmarkMetrics.score(ReferenceJudges.longer(items))
+        #expect(m.overall == 0.5)
+        #expect(m.positionConsistency == 1)
+    }
+
+    @Test func randomJudgeIsSeededAndNearHalf() {
+        let items = (0..<2000).map { item("\($0)", "c", preferred: $0 % 2) }
+        let a = BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 3))
+        #expect(a == BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 3)))
+        #expect(abs(a.overall - 0.5) < 0.03)
+    }
+}
+
+@Suite struct BenchmarkFileTests {
+    @Test func jsonLinesRoundTripAndBadLinesAreLocated() throws {
+        let dir = NSTemporaryDirectory() + "jf-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let items = [item("1", "general", preferred: 0), item("2", "hallucination", preferred: 1)]
+        try Data(BenchmarkFile.encode(items)).write(to: URL(fileURLWithPath: dir + "/b.jsonl"))
+        #expect(try BenchmarkFile.read(dir + "/b.jsonl") == items)
+        var text = String(decoding: BenchmarkFile.encode(items), as: UTF8.self)
+        text += "{\"id\": 3}\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/bad.jsonl"))
+        do {
+            _ = try BenchmarkFile.read(dir + "/bad.jsonl")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 3)
+        }
+    }
+
+    @Test func vlRewardBenchLayoutImportsWithCategoriesAndRanking() throws {
+        let records: [[String: Any]] = [
+            ["id": "RLAIF-V-1", "query": "describe", "image_path": "x.jpg", "response": ["good", "bad"],
+             "human_ranking": [0, 1], "query_source": "RLAIF-V"],
+            ["id": "m1", "query": "solve", "image_path": "y.jpg", "response": ["bad", "good"],
+             "human_ranking": [1, 0], "query_source": "mathverse"],
+            ["id": "w1", "query": "hi", "image_path": "z.jpg", "response": ["a", "b"], "human_ranking": [0, 1],
+             "query_source": "WildVision"],
+        ]
+        let items = try BenchmarkImporter.vlRewardBench(records)
+        #expect(items.map(\.category) == ["hallucination", "reasoning", "general"])
+        #expect(items.map(\.preferred) == [0, 1, 0])
+    }
+
+    @Test func multimodalRewardBenchLayoutImports() throws {
+        let items = try BenchmarkImporter.multimodalRewardBench([
+            ["ID": "1", "Text": "q", "Image": "i.png", "Output1": "x", "Output2": "y", "Better": "Output2",
+             "Meta": ["Category": "vqa"]],
+        ])
+        #expect(items.first?.preferred == 1 && items.first?.category == "vqa")
+        #expect(throws: BenchmarkImporter.Failure.self) {
+            try BenchmarkImporter.multimodalRewardBench([["Output1": "x"]])
+        }
+    }
+}
