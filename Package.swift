@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "SyntheticWorld", dependencies: ["CZlib"]),
         .target(name: "JudgeEval", dependencies: []),
 
+        // The self-improvement loop's node types and their pure logic.
+        .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval"]),
+
         // Tests.
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
@@ -51,5 +54,6 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
+        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld"]),
     ]
 )

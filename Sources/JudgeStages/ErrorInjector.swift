@@ -1,0 +1,84 @@
+import SyntheticWorld
+
+/// The training-time error injector for open-ended answers: rewrites an answer with exactly one
+/// meaningful error, in the answer's own style and length, to make the worse response of a pair.
+/// (The benchmarks' negatives come from other code — `BenchmarkPerturbation` and model samples — so a judge
+/// cannot score by recognising this injector's fingerprints.)
+public enum ErrorInjector {
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        /// Another shape.
+        case object
+        /// Another colour or size.
+        case attribute
+        /// One object becomes several (`2 small red circles`).
+        case count
+        /// Another row or column.
+        case position
+        /// An object that is not there is added.
+        case addition
+        /// A mentioned object is dropped (needs two or more mentions).
+        case omission
+    }
+
+    /// `answer` with one error of `kind`, or nil when the answer does not parse or the error cannot apply.
+    public static func inject(_ kind: Kind, into answer: String, grid: Int = 4, rng: inout WorldRandom) -> String? {
+        guard var list = MentionList(answer) else { return nil }
+        let i = rng.below(list.mentions.count)
+        var m = list.mentions[i]
+        switch kind {
+        case .object:
+            m.shape = other(m.shape, Shape.allCases, &rng)
+        case .attribute:
+            if rng.below(2) == 0 { m.colour = other(m.colour, Colour.allCases, &rng) } else { m.size = m.size == .small ? .large : .small }
+        case .count:
+            guard m.count == 1 else { return nil }
+            m.count = 2 + rng.below(2)
+        case .position:
+            if let row = m.row, rng.below(2) == 0 {
+                m.row = other(row, Array(1...grid), &rng)
+            } else {
+                m.column = other(m.column, Array(1...grid), &rng)
+            }
+        case .addition:
+            let taken = Set(list.mentions.map { ($0.row ?? 0) * 100 + $0.column })
+            let free = (1...grid).flatMap { r in (1...grid).map { (r, $0) } }
+                .filter { !taken.contains((list.style == .list ? 0 : $0.0) * 100 + $0.1) }
+            guard !free.isEmpty else { return nil }
+            let (r, c) = rng.pick(free)
+            let added = Mention(size: rng.pick(Size.allCases), colour: rng.pick(Colour.allCases), shape: rng.pick(Shape.allCases),
+                                row: list.style == .list ? nil : r, column: c)
+            list.mentions.insert(added, at: rng.below(list.mentions.count + 1))
+            return list.text
+        case .omission:
+            guard list.mentions.count >= 2 else { return nil }
+            list.mentions.remove(at: i)
+            return list.text
+        }
+        list.mentions[i] = m
+        return list.text
+    }
+
+    /// Picks a kind by weight (`mix` maps kind → weight; missing kinds weigh 0) and injects it, trying the
+    /// other kinds in order when the chosen one cannot apply.
+    public static func inject(into answer: String, mix: [Kind: Double], grid: Int = 4, rng: inout WorldRandom) -> (String, Kind)? {
+        let kinds = Kind.allCases.filter { (mix[$0] ?? 0) > 0 }
+        let total = kinds.reduce(0.0) { $0 + mix[$1]! }
+        guard total > 0 else { return nil }
+        var x = rng.unit() * total
+        var start = 0
+        for (k, kind) in kinds.enumerated() {
+            x -= mix[kind]!
+            if x < 0 { start = k; break }
+        }
+        for offset in 0..<kinds.count {
+            let kind = kinds[(start + offset) % kinds.count]
+            if let out = inject(kind, into: answer, grid: grid, rng: &rng), out != answer { return (out, kind) }
+        }
+        return nil
+    }
+
+    static func other<T: Equatable>(_ value: T, _ all: [T], _ rng: inout WorldRandom) -> T {
+        let choices = all.filter { $0 != value }
+        return choices.isEmpty ? value : rng.pick(choices)
+    }
+}

@@ -1,0 +1,94 @@
+import SyntheticWorld
+
+/// JudgeStages: the self-improvement loop — preference-pair synthesis (error injection, majority
+/// vote), judge traces, filtering, data mixing, training and evaluation — as node types, with their
+/// decision logic kept in pure functions that tests pin down.
+
+/// One object mention inside an open-ended answer, in the world's grammar:
+/// caption `a small red circle in row 1 column 2` or list item `a small red circle in column 2`.
+/// `count` > 1 is the plural form a count error writes (`2 small red circles`).
+struct Mention: Equatable, Sendable {
+    var count: Int
+    var size: Size
+    var colour: Colour
+    var shape: Shape
+    var row: Int?
+    var column: Int
+
+    /// Parses `a|N size colour shape(s) in [row R] column C`; nil for anything else.
+    init?(_ words: ArraySlice<String>) {
+        let w = Array(words)
+        guard w.count == 7 || w.count == 9 else { return nil }
+        if w[0] == "a" { count = 1 } else if let n = Int(w[0]), n > 1 { count = n } else { return nil }
+        guard let size = Size(rawValue: w[1]), let colour = Colour(rawValue: w[2]) else { return nil }
+        guard let shape = Shape.allCases.first(where: { $0.rawValue == w[3] || $0.plural == w[3] }) else { return nil }
+        self.size = size
+        self.colour = colour
+        self.shape = shape
+        guard w[4] == "in" else { return nil }
+        if w.count == 9 {
+            guard w[5] == "row", let r = Int(w[6]), w[7] == "column", let c = Int(w[8]) else { return nil }
+            row = r
+            column = c
+        } else {
+            guard w[5] == "column", let c = Int(w[6]) else { return nil }
+            row = nil
+            column = c
+        }
+    }
+
+    init(count: Int = 1, size: Size, colour: Colour, shape: Shape, row: Int?, column: Int) {
+        self.count = count
+        self.size = size
+        self.colour = colour
+        self.shape = shape
+        self.row = row
+        self.column = column
+    }
+
+    var text: String {
+        let head = count == 1 ? "a \(size.rawValue) \(colour.rawValue) \(shape.rawValue)"
+                              : "\(count) \(size.rawValue) \(colour.rawValue) \(shape.plural)"
+        return head + " in " + (row.map { "row \($0) " } ?? "") + "column \(column)"
+    }
+}
+
+/// An open-ended answer split into mentions: a caption (`m . m . m .`) or a row list (`m , m , m .`).
+struct MentionList: Equatable, Sendable {
+    enum Style: Equatable, Sendable { case caption, list }
+    var style: Style
+    var mentions: [Mention]
+
+    init?(_ text: String) {
+        let words = text.split(separator: " ").map(String.init)
+        guard words.last == "." else { return nil }
+        var mentions: [Mention] = []
+        var current: [String] = []
+        for word in words {
+            if word == "," || word == "." {
+                guard let m = Mention(current[...]) else { return nil }
+                mentions.append(m)
+                current = []
+            } else {
+                current.append(word)
+            }
+        }
+        // A list names columns only; a caption names rows too. Mixed forms are not ours to rewrite.
+        guard current.isEmpty, let first = mentions.first,
+              mentions.allSatisfy({ ($0.row == nil) == (first.row == nil) }) else { return nil }
+        style = first.row == nil ? .list : .caption
+        self.mentions = mentions
+    }
+
+    init(style: Style, mentions: [Mention]) {
+        self.style = style
+        self.mentions = mentions
+    }
+
+    var text: String {
+        switch style {
+        case .caption: mentions.map { $0.text + " ." }.joined(separator: " ")
+        case .list: mentions.map(\.text).joined(separator: " , ") + " ."
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Which judge traces to keep: the verdict must agree with the synthetic preference.
+///
+/// A judgement of a pair holds the judge's verdict margin in each order: `straight` is
+/// logP(first) − logP(second) with the preferred response shown first, `swapped` the same with it shown
+/// second. Rules:
+/// - `positionFree` (default): the judge prefers the preferred response when `straight − swapped > 0`, which
+///   cancels any constant bias towards a slot (an untrained judge's bias otherwise starves the filter);
+/// - `bothOrders`: the paper's rule — the raw verdict is right in both orders (`straight > 0 && swapped < 0`);
+/// - `eitherOrder`: right in at least one order.
+public enum AgreementRule: String, CaseIterable, Codable, Sendable {
+    case positionFree = "position-free", bothOrders = "both-orders", eitherOrder = "either-order"
+
+    public func agrees(straight: Double, swapped: Double) -> Bool {
+        switch self {
+        case .positionFree: straight - swapped > 0
+        case .bothOrders: straight > 0 && swapped < 0
+        case .eitherOrder: straight > 0 || swapped < 0
+        }
+    }
+}
+
+public enum TraceFilter {
+    /// Indices of kept judgements. Each kept pair yields one training example per order — one labelled
+    /// `first`, one `second` — so the kept set is balanced between A and B by construction.
+    public static func kept(_ margins: [(straight: Double, swapped: Double)], rule: AgreementRule) -> [Int] {
+        margins.indices.filter { rule.agrees(straight: margins[$0].straight, swapped: margins[$0].swapped) }
+    }
+}
