@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "Compute", dependencies: [], swiftSettings: computeSettings),
         .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
 
+        // The embedded vision-language model.
+        .target(name: "TinyVLM", dependencies: ["Compute"], swiftSettings: computeSettings),
+
         // The embedded visual world.
         .target(name: "SyntheticWorld", dependencies: ["CZlib"]),
         .target(name: "JudgeEval", dependencies: []),
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
+        .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute"]),
         .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld"]),
     ]
 )
