@@ -1,3 +1,4 @@
+import NodeKit
 import Testing
 import WorkflowPlan
 import WorkflowSpec
@@ -37,6 +38,19 @@ import WorkflowSpec
         #expect(found.contains { $0.hasPrefix("w.yaml:2:3: error: stage 'a' lacks the required input 'model'") })
         #expect(found.contains { $0.hasPrefix("w.yaml:5:20: error: 'c.model' refers to no node named 'c'") })
         #expect(found.contains { $0.contains("node 'b' has several outputs; name one") && $0.contains("b.model") })
+    }
+
+    @Test func missingRequiredParamAndUnknownInputAreReported() {
+        let registry = NodeRegistry([FakeNode(name: "train", params: [ParamSpec("cmd", .string, doc: "what to run")])])
+        let workflow = try! WorkflowLoader(readFile: { _ in "stages:\n  a:\n    uses: train\n    inputs: {dat: a}\n" }).load("w.yaml")
+        do {
+            _ = try GraphBuilder.build(workflow, registry: registry)
+            Issue.record("expected errors")
+        } catch {
+            let found = error.diagnostics.map(\.description)
+            #expect(found.contains { $0.hasPrefix("w.yaml:4:19: error: node type 'train' has no input 'dat'") && $0.contains("did you mean 'data'?") })
+            #expect(found.contains { $0.hasPrefix("w.yaml:2:3: error: stage 'a' lacks the required param 'cmd'") })
+        }
     }
 
     @Test func cycleIsPrintedAsAPath() {
