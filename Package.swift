@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "ArtifactStore", dependencies: ["CCrypto"]),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit"]),
         .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
-                                                    "SyntheticWorld"]),
+                                                    "SyntheticWorld", "JudgeEval", "JudgeStages"]),
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.

@@ -1,9 +1,10 @@
+import JudgeStages
 import NodeKit
 import WorkflowEngine
 
 /// The node types `judgeflow` knows. Adding a node type means adding it to this list.
 public enum BuiltinNodes {
     public static var registry: NodeRegistry {
-        NodeRegistry([ShellNode()])
+        NodeRegistry([ShellNode()] + JudgeNodeTypes.all)
     }
 }

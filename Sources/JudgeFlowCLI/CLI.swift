@@ -28,6 +28,8 @@ public enum CLI {
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
+      eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--json]
+                           score a judge on a benchmark, both response orders
       world scene --seed S --index I [-o SCENE.json]
                            print one scene of the embedded world as JSON
       world render SCENE.json -o IMAGE.png
@@ -60,8 +62,9 @@ public enum CLI {
             case "lock": return try LockCommand.run(rest, registry: registry)
             case "verify", "gc": return try MaintenanceCommand.run(command, rest)
             case "world": return try WorldCommand.run(rest)
+            case "eval": return try EvalCommand.run(rest)
             default:
-                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world"]
+                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world", "eval"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

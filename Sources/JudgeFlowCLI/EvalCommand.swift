@@ -1,0 +1,72 @@
+import ArtifactStore
+import Foundation
+import JudgeEval
+
+/// `judgeflow eval --judge JUDGE --bench BENCH [--json]`: scores a judge on a benchmark in both response
+/// orders. BENCH is a `.jsonl` file, a directory holding `items.jsonl`, or a node (`node` or
+/// `node.output`) whose latest recorded output is a benchmark. JUDGE is a reference judge (`random`,
+/// `longer`); model judges are added with the embedded model.
+enum EvalCommand {
+    static func run(_ argv: [String]) throws(CLIError) -> Int32 {
+        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed"], booleans: ["--json"])
+        guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
+            throw .usage("usage: judgeflow eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--json]")
+        }
+        let path = try benchmarkFile(bench, args)
+        let items: [BenchmarkItem]
+        do { items = try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
+        let judgements: [ItemJudgement]
+        switch judge {
+        case "random": judgements = ReferenceJudges.random(items, seed: UInt64(args.value("--seed") ?? "0") ?? 0)
+        case "longer": judgements = ReferenceJudges.longer(items)
+        default:
+            throw .usage("judge '\(judge)': this build scores the reference judges `random` and `longer`; "
+                         + "model checkpoints arrive with the embedded model")
+        }
+        let m = BenchmarkMetrics.score(judgements)
+        if args.flag("--json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: (try? encoder.encode(m)) ?? Data(), as: UTF8.self))
+        } else {
+            print(table(m, judge: judge, bench: path))
+        }
+        return 0
+    }
+
+    static func table(_ m: BenchmarkMetrics, judge: String, bench: String) -> String {
+        var lines = ["judge \(judge) on \(bench) (\(m.items) items, each judged in both orders)", "",
+                     "| category | accuracy |", "|---|---|"]
+        for c in m.categories.keys.sorted() { lines.append(String(format: "| %@ | %.3f |", c, m.categories[c]!)) }
+        lines += [String(format: "| **overall** (micro, unparseable dropped) | %.3f |", m.overall),
+                  String(format: "| **macro** | %.3f |", m.macro),
+                  String(format: "| overall, unparseable as coin flip | %.3f |", m.overallCoinFlip),
+                  String(format: "| position consistency | %.3f |", m.positionConsistency),
+                  "| unparseable verdicts | \(m.unparseable) |"]
+        return lines.joined(separator: "\n")
+    }
+
+    /// A file, a directory with items.jsonl, or a node output from the store (materialized under tmp/).
+    static func benchmarkFile(_ bench: String, _ args: Arguments) throws(CLIError) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: bench, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? bench + "/items.jsonl" : bench
+        }
+        let store = try CLI.openStore(args)
+        let name = bench.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let record = store.allWorkflowRecords().map(\.record).filter({ $0.nodes[name[0]] != nil }).max(by: { $0.updated < $1.updated }),
+              let key = record.nodes[name[0]]?.key, let manifest = store.manifest(for: key) else {
+            throw .usage("'\(bench)' is neither a file nor a node with a stored output in \(store.root)")
+        }
+        guard let ref = name.count > 1 ? manifest.outputs[name[1]] : manifest.outputs.values.first, manifest.outputs.count == 1 || name.count > 1 else {
+            throw .usage("node '\(name[0])' has outputs \(manifest.outputs.keys.sorted().joined(separator: ", ")); name one as node.output")
+        }
+        do {
+            let directory = try store.makeWorkDirectory() + "/bench"
+            try store.materialize(ref, at: directory)
+            return ref.isTree ? directory + "/items.jsonl" : directory
+        } catch {
+            throw .store(error)
+        }
+    }
+}

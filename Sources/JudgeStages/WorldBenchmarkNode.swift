@@ -1,0 +1,46 @@
+import Foundation
+import JudgeEval
+import NodeKit
+import SyntheticWorld
+
+/// `uses: world.benchmark` — a judge benchmark from held-out scenes of the embedded world: a directory
+/// with `items.jsonl` (docs/benchmarks.md) and `images/N.png`.
+public struct WorldBenchmarkNode: NodeType {
+    public init() {}
+    public let name = "world.benchmark"
+    public let implementationVersion = "1"
+    public let summary = "VL-RewardBench- or Multimodal-RewardBench-style pairs from held-out world scenes"
+    public var params: [ParamSpec] {
+        [ParamSpec("style", .oneOf(BenchmarkBuilder.Style.allCases.map(\.rawValue)), default: .string("vl-rewardbench"),
+                   doc: "which benchmark's categories to build"),
+         ParamSpec("seed", .int, default: .int(1000), doc: "benchmark seed (scenes come from a stream no training node uses)"),
+         ParamSpec("items_per_category", .int, default: .int(200), doc: "items in each category (200 → one item moves accuracy 0.25 points)")]
+            + WorldParams.specs
+    }
+    public let inputs: [InputSpec] = []
+    public func outputs(params: [String: Value]) -> [String] { ["benchmark"] }
+
+    public func run(_ context: NodeContext) throws {
+        let style = BenchmarkBuilder.Style(rawValue: context.params["style"]?.stringValue ?? "") ?? .vlRewardBench
+        let count = context.params["items_per_category"]?.intValue ?? 200
+        guard count > 0 else { throw NodeError.invalid("items_per_category must be positive") }
+        let builder = BenchmarkBuilder(style: style, seed: UInt64(truncatingIfNeeded: context.params["seed"]?.intValue ?? 0),
+                                       itemsPerCategory: count, world: try WorldParams.config(context.params))
+        let drafts = builder.drafts()
+        let directory = context.outputPath("benchmark")
+        try FileManager.default.createDirectory(atPath: directory + "/images", withIntermediateDirectories: true)
+        var written = Set<Int>()
+        for (n, draft) in drafts.enumerated() where written.insert(draft.scene).inserted {
+            try Data(PNG.encode(Renderer.render(builder.scene(draft.scene)))).write(to: URL(fileURLWithPath: directory + "/" + draft.item.image))
+            if n % 100 == 0 { context.progress(Double(n) / Double(drafts.count), "rendering") }
+        }
+        try Data(BenchmarkFile.encode(drafts.map(\.item))).write(to: URL(fileURLWithPath: directory + "/items.jsonl"))
+        let perCategory = Dictionary(grouping: drafts, by: \.item.category).mapValues(\.count)
+        context.log("\(drafts.count) items: " + perCategory.keys.sorted().map { "\($0) \(perCategory[$0]!)" }.joined(separator: ", "))
+    }
+}
+
+/// The loop's node types, for the registry.
+public enum JudgeNodeTypes {
+    public static var all: [any NodeType] { [WorldBenchmarkNode()] }
+}
