@@ -28,7 +28,7 @@ public enum CLI {
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
-      eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--json]
+      eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--format F] [--json]
                            score a judge on a benchmark, both response orders
       world scene --seed S --index I [-o SCENE.json]
                            print one scene of the embedded world as JSON

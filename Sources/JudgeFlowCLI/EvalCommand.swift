@@ -8,13 +8,12 @@ import JudgeEval
 /// `longer`); model judges are added with the embedded model.
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed"], booleans: ["--json"])
+        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
             throw .usage("usage: judgeflow eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--json]")
         }
         let path = try benchmarkFile(bench, args)
-        let items: [BenchmarkItem]
-        do { items = try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
+        let items = try readItems(path, format: args.value("--format") ?? "judgeflow")
         let judgements: [ItemJudgement]
         switch judge {
         case "random": judgements = ReferenceJudges.random(items, seed: UInt64(args.value("--seed") ?? "0") ?? 0)
@@ -44,6 +43,39 @@ enum EvalCommand {
                   String(format: "| position consistency | %.3f |", m.positionConsistency),
                   "| unparseable verdicts | \(m.unparseable) |"]
         return lines.joined(separator: "\n")
+    }
+
+    /// Items from JudgeFlow's format or a public release's layout (`vl-rewardbench`: JSON lines;
+    /// `multimodal-rewardbench`: a JSON array, as in its all_data.json).
+    static func readItems(_ path: String, format: String) throws(CLIError) -> [BenchmarkItem] {
+        if format == "judgeflow" {
+            do { return try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read \(path)") }
+        var records: [[String: Any]] = []
+        if let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
+            records = array
+        } else {
+            for (n, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+                guard let record = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                    throw .usage("\(path):\(n + 1):1: error: not a JSON object")
+                }
+                records.append(record)
+            }
+        }
+        do {
+            switch format {
+            case "vl-rewardbench": return try BenchmarkImporter.vlRewardBench(records)
+            case "multimodal-rewardbench": return try BenchmarkImporter.multimodalRewardBench(records)
+            default: throw CLIError.usage("unknown --format '\(format)'; use judgeflow, vl-rewardbench or multimodal-rewardbench")
+            }
+        } catch let error as BenchmarkImporter.Failure {
+            throw .usage("\(path): \(error)")
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .failed("\(error)")
+        }
     }
 
     /// A file, a directory with items.jsonl, or a node output from the store (materialized under tmp/).
