@@ -36,7 +36,8 @@ let package = Package(
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.
-        .target(name: "Compute", dependencies: [], swiftSettings: computeSettings),
+        .target(name: "CPrefetch", dependencies: []),
+        .target(name: "Compute", dependencies: ["CPrefetch"], swiftSettings: computeSettings),
         .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
 
         // The embedded vision-language model.

@@ -1,0 +1,55 @@
+import CPrefetch
+
+/// Register tile: MR = 6 rows × NR = 16 columns of C in 12 SIMD8<Float> accumulators (12 of the 16
+/// ymm registers), two registers for the B row and one for the broadcast A element: 15 live, no spills.
+/// Per k step: 2 vector loads of packed B, 6 broadcasts of packed A, 12 `vfmadd231ps`.
+let gemmMR = 6
+let gemmNR = 16
+
+/// C[0..<6, 0..<16] = alpha · Σ_k a[k·6 + r] · b[k·16 + c] + beta · C (beta == 0 never reads C).
+/// `a` and `b` are packed panels (see GEMM+Packing.swift); `c` has leading dimension ldc.
+@inline(__always)
+func microKernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    for r in 0..<6 { jf_prefetch_write(c + r * ldc); jf_prefetch_write(c + r * ldc + 15) }
+    var pa = a, pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        var x = SIMD8<Float>(repeating: pa[0])
+        c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+        x = SIMD8<Float>(repeating: pa[1])
+        c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        x = SIMD8<Float>(repeating: pa[2])
+        c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+        x = SIMD8<Float>(repeating: pa[3])
+        c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+        x = SIMD8<Float>(repeating: pa[4])
+        c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+        x = SIMD8<Float>(repeating: pa[5])
+        c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+        pa += 6
+        pb += 64
+    }
+    store(c00, c01, row: c, alpha: alpha, beta: beta)
+    store(c10, c11, row: c + ldc, alpha: alpha, beta: beta)
+    store(c20, c21, row: c + 2 * ldc, alpha: alpha, beta: beta)
+    store(c30, c31, row: c + 3 * ldc, alpha: alpha, beta: beta)
+    store(c40, c41, row: c + 4 * ldc, alpha: alpha, beta: beta)
+    store(c50, c51, row: c + 5 * ldc, alpha: alpha, beta: beta)
+}
+
+@inline(__always)
+private func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+    let raw = UnsafeMutableRawPointer(row)
+    var l = lo * alpha, h = hi * alpha
+    if beta != 0 {
+        l = l.addingProduct(raw.loadUnaligned(as: SIMD8<Float>.self), SIMD8(repeating: beta))
+        h = h.addingProduct(raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), SIMD8(repeating: beta))
+    }
+    raw.storeBytes(of: l, as: SIMD8<Float>.self)
+    raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
+}
