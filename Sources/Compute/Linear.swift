@@ -1,0 +1,28 @@
+/// Linear layer y = x·Wᵀ + b, with W stored [out, in] as in PyTorch.
+
+/// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC)
+public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                          bias: UnsafePointer<Float>?, n: Int, c: Int, oc: Int, threads: Int) {
+    if let bias {
+        for r in 0..<n { (out + r * oc).update(from: bias, count: oc) }
+    }
+    GEMM.sgemm(.none, .transposed, m: n, n: oc, k: c, a: inp, lda: c, b: weight, ldb: c,
+               beta: bias == nil ? 0 : 1, c: out, ldc: oc, threads: threads)
+}
+
+/// dinp (N, C) += dout · weight; dweight (OC, C) += doutᵀ · inp; dbias (OC) += Σ_rows dout.
+/// `dinp` may be nil when the input needs no gradient.
+public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
+                           dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                           n: Int, c: Int, oc: Int, threads: Int) {
+    if let dinp {
+        GEMM.sgemm(.none, .none, m: n, n: c, k: oc, a: dout, lda: oc, b: weight, ldb: c, beta: 1, c: dinp, ldc: c, threads: threads)
+    }
+    GEMM.sgemm(.transposed, .none, m: oc, n: c, k: n, a: dout, lda: oc, b: inp, ldb: c, beta: 1, c: dweight, ldc: c, threads: threads)
+    if let dbias {
+        for r in 0..<n {
+            let row = dout + r * oc
+            for o in 0..<oc { dbias[o] += row[o] }
+        }
+    }
+}

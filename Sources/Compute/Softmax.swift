@@ -1,0 +1,30 @@
+/// Row-wise softmax over the first `valid` entries of each row (the rest are set to 0): the masked form
+/// attention needs, and plain softmax when valid == c.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// out (N, C) = softmax(inp) per row over columns 0..<valid(row).
+public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, n: Int, c: Int, valid: (Int) -> Int = { _ in Int.max }) {
+    for r in 0..<n {
+        let x = inp + r * c, o = out + r * c
+        let v = min(c, valid(r))
+        var maxValue = -Float.infinity
+        for i in 0..<v { maxValue = max(maxValue, x[i]) }
+        var sum: Float = 0
+        for i in 0..<v { let e = expf(x[i] - maxValue); o[i] = e; sum += e }
+        let inv = 1 / sum
+        for i in 0..<v { o[i] *= inv }
+        for i in v..<c { o[i] = 0 }
+    }
+}
+
+/// dinp (N, C) += softmax Jacobianᵀ · dout, given the forward output `out`: dx_i = y_i (dy_i − Σ_j y_j dy_j).
+public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int) {
+    for r in 0..<n {
+        let y = out + r * c, g = dout + r * c, dx = dinp + r * c
+        var dot: Float = 0
+        for i in 0..<c { dot += y[i] * g[i] }
+        for i in 0..<c { dx[i] += y[i] * (g[i] - dot) }
+    }
+}

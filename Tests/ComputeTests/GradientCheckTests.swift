@@ -1,0 +1,156 @@
+import Compute
+import Testing
+
+/// Checks an analytic input gradient against central finite differences of L = Σ out·w.
+/// `forward` maps input values to output values; `backward` maps (input, dout) to dinput.
+func gradientError(_ input: [Float], outputs: Int, forward: ([Float]) -> [Float],
+                   backward: ([Float], [Float]) -> [Float], step: Float = 1e-2) -> Float {
+    let w = matrix(outputs, seed: 77)
+    func loss(_ x: [Float]) -> Double { zip(forward(x), w).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+    let analytic = backward(input, w)
+    var worst: Float = 0
+    for i in input.indices {
+        var plus = input, minus = input
+        plus[i] += step
+        minus[i] -= step
+        let numeric = Float((loss(plus) - loss(minus)) / Double(2 * step))
+        worst = max(worst, abs(numeric - analytic[i]) / max(1, abs(numeric)))
+    }
+    return worst
+}
+
+extension Array where Element == Float {
+    func ptr<R>(_ body: (UnsafePointer<Float>) -> R) -> R { withUnsafeBufferPointer { body($0.baseAddress!) } }
+    mutating func mut<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R { withUnsafeMutableBufferPointer { body($0.baseAddress!) } }
+}
+
+@Suite struct GradientCheckTests {
+    @Test func layerNormGradientsMatchFiniteDifferences() {
+        let n = 3, c = 8
+        let weight = matrix(c, seed: 5).map { $0 + 1 }, bias = matrix(c, seed: 6)
+        let err = gradientError(matrix(n * c, seed: 4), outputs: n * c, forward: { x in
+            var out = [Float](repeating: 0, count: n * c), mean = [Float](repeating: 0, count: n), rstd = mean
+            out.mut { o in mean.mut { m in rstd.mut { r in x.ptr { xp in weight.ptr { w in bias.ptr { b in
+                layerNormForward(out: o, mean: m, rstd: r, inp: xp, weight: w, bias: b, n: n, c: c) } } } } } }
+            return out
+        }, backward: { x, g in
+            var out = [Float](repeating: 0, count: n * c), mean = [Float](repeating: 0, count: n), rstd = mean
+            var dx = [Float](repeating: 0, count: n * c), dw = [Float](repeating: 0, count: c), db = dw
+            out.mut { o in mean.mut { m in rstd.mut { r in x.ptr { xp in weight.ptr { w in bias.ptr { b in
+                layerNormForward(out: o, mean: m, rstd: r, inp: xp, weight: w, bias: b, n: n, c: c)
+                dx.mut { d in dw.mut { dwp in db.mut { dbp in g.ptr { gp in
+                    layerNormBackward(dinp: d, dweight: dwp, dbias: dbp, dout: gp, inp: xp, weight: w, mean: m, rstd: r, n: n, c: c)
+                } } } }
+            } } } } } }
+            return dx
+        })
+        #expect(err < 2e-2)
+    }
+
+    @Test func geluGradientMatchesFiniteDifferences() {
+        let x = matrix(16, seed: 8).map { $0 * 3 }
+        let err = gradientError(x, outputs: 16, forward: { x in
+            var out = [Float](repeating: 0, count: 16)
+            out.mut { o in x.ptr { geluForward(out: o, inp: $0, count: 16) } }
+            return out
+        }, backward: { x, g in
+            var dx = [Float](repeating: 0, count: 16)
+            dx.mut { d in x.ptr { xp in g.ptr { geluBackward(dinp: d, inp: xp, dout: $0, count: 16) } } }
+            return dx
+        })
+        #expect(err < 1e-2)
+    }
+
+    @Test func softmaxGradientMatchesFiniteDifferences() {
+        let n = 2, c = 6
+        let err = gradientError(matrix(n * c, seed: 9), outputs: n * c, forward: { x in
+            var out = [Float](repeating: 0, count: n * c)
+            out.mut { o in x.ptr { softmaxForward(out: o, inp: $0, n: n, c: c) } }
+            return out
+        }, backward: { x, g in
+            var out = [Float](repeating: 0, count: n * c), dx = out
+            out.mut { o in x.ptr { softmaxForward(out: o, inp: $0, n: n, c: c) } }
+            dx.mut { d in out.ptr { o in g.ptr { softmaxBackward(dinp: d, out: o, dout: $0, n: n, c: c) } } }
+            return dx
+        })
+        #expect(err < 1e-2)
+    }
+
+    @Test(arguments: [0, 3])
+    func attentionGradientMatchesFiniteDifferences(prefix: Int) {
+        let shape = AttentionShape(batch: 2, time: 5, channels: 8, heads: 2, prefix: prefix)
+        let n = 2 * 5 * 8
+        func run(_ x: [Float]) -> ([Float], [Float]) {
+            var out = [Float](repeating: 0, count: n), att = [Float](repeating: 0, count: 2 * 2 * 5 * 5)
+            out.mut { o in att.mut { a in x.ptr { attentionForward(out: o, att: a, qkv: $0, shape: shape, threads: 2) } } }
+            return (out, att)
+        }
+        let err = gradientError(matrix(3 * n, seed: 10), outputs: n, forward: { run($0).0 }, backward: { x, g in
+            let (_, att) = run(x)
+            var dx = [Float](repeating: 0, count: 3 * n)
+            dx.mut { d in g.ptr { gp in att.ptr { a in x.ptr { attentionBackward(dqkv: d, dout: gp, att: a, qkv: $0, shape: shape, threads: 2) } } } }
+            return dx
+        })
+        #expect(err < 2e-2)
+    }
+
+    @Test func attentionRespectsTheMask() {
+        let shape = AttentionShape(batch: 1, time: 4, channels: 4, heads: 1, prefix: 2)
+        var att = [Float](repeating: 0, count: 16), out = [Float](repeating: 0, count: 16)
+        let qkv = matrix(48, seed: 1)
+        out.mut { o in att.mut { a in qkv.ptr { attentionForward(out: o, att: a, qkv: $0, shape: shape, threads: 1) } } }
+        // Row 0 sees the whole prefix (0, 1) but not 2, 3; row 2 sees 0…2; row 3 sees all.
+        #expect(att[1] > 0 && att[2] == 0 && att[3] == 0)
+        #expect(att[2 * 4 + 2] > 0 && att[2 * 4 + 3] == 0)
+        #expect(abs(att[12..<16].reduce(0, +) - 1) < 1e-5)
+    }
+
+    @Test func linearGradientsMatchFiniteDifferences() {
+        let n = 3, c = 5, oc = 4
+        let weight = matrix(oc * c, seed: 11), bias = matrix(oc, seed: 12)
+        let err = gradientError(matrix(n * c, seed: 13), outputs: n * oc, forward: { x in
+            var out = [Float](repeating: 0, count: n * oc)
+            out.mut { o in x.ptr { xp in weight.ptr { w in bias.ptr { linearForward(out: o, inp: xp, weight: w, bias: $0, n: n, c: c, oc: oc, threads: 1) } } } }
+            return out
+        }, backward: { x, g in
+            var dx = [Float](repeating: 0, count: n * c), dw = [Float](repeating: 0, count: oc * c), db = [Float](repeating: 0, count: oc)
+            dx.mut { d in dw.mut { dwp in db.mut { dbp in g.ptr { gp in x.ptr { xp in weight.ptr { w in
+                linearBackward(dinp: d, dweight: dwp, dbias: dbp, dout: gp, inp: xp, weight: w, n: n, c: c, oc: oc, threads: 1)
+            } } } } } }
+            return dx
+        })
+        #expect(err < 1e-2)
+    }
+
+    @Test func crossEntropyGradientIsTheGradientOfTheMaskedMean() {
+        let n = 3, v = 7
+        let targets: [Int32] = [2, 0, 6], mask: [Float] = [1, 0, 1]
+        func loss(_ x: [Float]) -> Float {
+            x.ptr { xp in targets.withUnsafeBufferPointer { t in mask.ptr { m in
+                crossEntropyForwardBackward(dlogits: nil, logits: xp, targets: t.baseAddress!, mask: m, n: n, vocab: v) } } }
+        }
+        let x = matrix(n * v, seed: 14)
+        var d = [Float](repeating: 0, count: n * v)
+        _ = d.mut { dp in x.ptr { xp in targets.withUnsafeBufferPointer { t in mask.ptr { m in
+            crossEntropyForwardBackward(dlogits: dp, logits: xp, targets: t.baseAddress!, mask: m, n: n, vocab: v) } } } }
+        for i in x.indices {
+            var plus = x, minus = x
+            plus[i] += 1e-2
+            minus[i] -= 1e-2
+            #expect(abs((loss(plus) - loss(minus)) / 2e-2 - d[i]) < 2e-3)
+        }
+        #expect(d[v..<(2 * v)].allSatisfy { $0 == 0 })
+    }
+
+    @Test func adamWClipsAndDecays() {
+        var opt = AdamW(weightDecay: 0.5, clipNorm: 1)
+        var params: [Float] = [1, 1], m: [Float] = [0, 0], v: [Float] = [0, 0]
+        let grads: [Float] = [30, 40], decay: [Float] = [1, 0]
+        let norm = params.mut { p in m.mut { mp in v.mut { vp in grads.ptr { g in decay.ptr { dm in
+            opt.update(params: p, grads: g, m: mp, v: vp, decayMask: dm, count: 2, lr: 0.1) } } } } }
+        #expect(norm == 50)
+        // First Adam step moves each parameter by lr·sign(g); only the first also decays.
+        #expect(abs(params[0] - (1 - 0.1 * (1 + 0.5))) < 1e-4)
+        #expect(abs(params[1] - 0.9) < 1e-4)
+    }
+}
