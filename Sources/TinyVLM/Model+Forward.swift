@@ -1,0 +1,79 @@
+import Compute
+
+extension Model {
+    func activations(b: Int, t: Int) -> Activations {
+        if let a = activations, a.b == b, a.t == t { return a }
+        let a = Activations(config, b: b, t: t)
+        activations = a
+        return a
+    }
+
+    var attentionPrefix: Int { config.prefixAttention ? config.patches : 0 }
+
+    /// Forward pass over a batch; fills the activations (logits included) and returns them.
+    @discardableResult
+    func forward(_ batch: Batch) -> Activations {
+        let c = config, d = c.d, P = c.patches, B = batch.size, T = batch.time
+        let a = activations(b: B, t: T)
+        let S = a.s, n = B * S
+        // Embeddings: patches through `vis`, tokens through `tok`, plus positions.
+        batch.patches.withUnsafeBufferPointer { pp in
+            linearForward(out: a.visOut.pointer, inp: pp.baseAddress!, weight: p("vis.weight"), bias: p("vis.bias"),
+                          n: B * P, c: c.patchFeatures, oc: d, threads: threads)
+        }
+        let tok = p("tok.weight"), pos = p("pos.weight")
+        batch.tokens.withUnsafeBufferPointer { tokens in
+            for bi in 0..<B {
+                for si in 0..<S {
+                    let row = a.x0.pointer + (bi * S + si) * d, pr = pos + si * d
+                    let src = si < P ? a.visOut.pointer + (bi * P + si) * d : tok + Int(tokens[bi * T + si - P]) * d
+                    for j in 0..<d { row[j] = src[j] + pr[j] }
+                }
+            }
+        }
+        let shape = AttentionShape(batch: B, time: S, channels: d, heads: c.heads, prefix: attentionPrefix)
+        for l in 0..<c.layers {
+            let pre = "blocks.\(l)."
+            let input = l == 0 ? a.x0.pointer : a.residOut[l - 1].pointer
+            layerNormForward(out: a.ln1[l].pointer, mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, inp: input,
+                             weight: p(pre + "ln1.weight"), bias: p(pre + "ln1.bias"), n: n, c: d)
+            linearForward(out: a.qkv[l].pointer, inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), bias: p(pre + "qkv.bias"),
+                          n: n, c: d, oc: 3 * d, threads: threads)
+            attentionForward(out: a.atty[l].pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer, shape: shape, threads: threads)
+            linearForward(out: a.resid2[l].pointer, inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), bias: p(pre + "proj.bias"),
+                          n: n, c: d, oc: d, threads: threads)
+            for i in 0..<(n * d) { a.resid2[l].pointer[i] += input[i] }
+            layerNormForward(out: a.ln2[l].pointer, mean: a.ln2Mean[l].pointer, rstd: a.ln2Rstd[l].pointer, inp: a.resid2[l].pointer,
+                             weight: p(pre + "ln2.weight"), bias: p(pre + "ln2.bias"), n: n, c: d)
+            linearForward(out: a.fc[l].pointer, inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), bias: p(pre + "fc.bias"),
+                          n: n, c: d, oc: 4 * d, threads: threads)
+            geluForward(out: a.fcGelu[l].pointer, inp: a.fc[l].pointer, count: n * 4 * d)
+            linearForward(out: a.residOut[l].pointer, inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), bias: p(pre + "out.bias"),
+                          n: n, c: 4 * d, oc: d, threads: threads)
+            for i in 0..<(n * d) { a.residOut[l].pointer[i] += a.resid2[l].pointer[i] }
+        }
+        // Final layer norm on the text rows only, then the tied head.
+        let last = a.residOut[c.layers - 1].pointer
+        for bi in 0..<B { (a.textX.pointer + bi * T * d).update(from: last + (bi * S + P) * d, count: T * d) }
+        layerNormForward(out: a.lnf.pointer, mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, inp: a.textX.pointer,
+                         weight: p("ln.weight"), bias: p("ln.bias"), n: B * T, c: d)
+        linearForward(out: a.logits.pointer, inp: a.lnf.pointer, weight: tok, bias: nil, n: B * T, c: d, oc: c.vocab, threads: threads)
+        return a
+    }
+
+    /// Mean masked cross-entropy of the batch (no gradients).
+    public func loss(_ batch: Batch) -> Float {
+        let a = forward(batch)
+        return batch.targets.withUnsafeBufferPointer { t in
+            batch.mask.withUnsafeBufferPointer { m in
+                crossEntropyForwardBackward(dlogits: nil, logits: a.logits.pointer, targets: t.baseAddress!, mask: m.baseAddress!,
+                                            n: batch.size * batch.time, vocab: config.vocab)
+            }
+        }
+    }
+
+    /// Logits (B, T, V) of the batch, for scoring.
+    public func logits(_ batch: Batch) -> [Float] {
+        forward(batch).logits.array
+    }
+}

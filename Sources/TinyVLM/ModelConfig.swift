@@ -1,0 +1,37 @@
+/// The model's shape. Stored in every checkpoint's metadata.
+public struct ModelConfig: Codable, Sendable, Equatable {
+    public var vocab: Int
+    public var d: Int
+    public var layers: Int
+    public var heads: Int
+    /// Text positions (the longest prompt + answer).
+    public var maxText: Int
+    /// Image side in pixels (square RGB), cut into `patch`×`patch` patches.
+    public var imageSize: Int
+    public var patch: Int = 8
+    /// True: the image patches attend to each other bidirectionally; false: fully causal (as the PyTorch reference).
+    public var prefixAttention: Bool = false
+
+    public init(vocab: Int, d: Int, layers: Int, heads: Int, maxText: Int, imageSize: Int, patch: Int = 8, prefixAttention: Bool = false) {
+        self.vocab = vocab
+        self.d = d
+        self.layers = layers
+        self.heads = heads
+        self.maxText = maxText
+        self.imageSize = imageSize
+        self.patch = patch
+        self.prefixAttention = prefixAttention
+    }
+
+    public var patches: Int { (imageSize / patch) * (imageSize / patch) }
+    public var patchFeatures: Int { 3 * patch * patch }
+    public var positions: Int { patches + maxText }
+
+    /// Nil if valid, else what is wrong.
+    public var problem: String? {
+        if vocab < 6 || d < 4 || layers < 1 || heads < 1 || maxText < 2 { return "vocab ≥ 6, d ≥ 4, layers ≥ 1, heads ≥ 1, max_text ≥ 2" }
+        if d % heads != 0 { return "d (\(d)) must be divisible by heads (\(heads))" }
+        if imageSize % patch != 0 || imageSize < patch { return "image size \(imageSize) must be a multiple of the patch size \(patch)" }
+        return nil
+    }
+}
