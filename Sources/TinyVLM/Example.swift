@@ -1,0 +1,34 @@
+/// One supervised example: an image, a prompt and the completion to learn (loss on the completion
+/// and its end token only).
+public struct Example: Sendable, Equatable {
+    public var patches: [Float]
+    public var prompt: [Int32]
+    public var completion: [Int32]
+
+    public init(patches: [Float], prompt: [Int32], completion: [Int32]) {
+        self.patches = patches
+        self.prompt = prompt
+        self.completion = completion
+    }
+}
+
+extension Batch {
+    /// Packs examples into a batch padded to the longest (capped at `maxText`): text is
+    /// `prompt completion <eos>`, targets are the next tokens, and the mask covers the positions whose
+    /// target is a completion token or the final `<eos>`.
+    public init(examples: [Example], tokenizer: Tokenizer, maxText: Int) {
+        let time = min(maxText, examples.map { $0.prompt.count + $0.completion.count }.max() ?? 1)
+        var patches: [Float] = [], tokens: [Int32] = [], targets: [Int32] = [], mask: [Float] = []
+        for e in examples {
+            patches += e.patches
+            let text = Array((e.prompt + e.completion + [tokenizer.eos]).prefix(time + 1))
+            for t in 0..<time {
+                tokens.append(t < text.count ? text[t] : tokenizer.pad)
+                let hasTarget = t + 1 < text.count
+                targets.append(hasTarget ? text[t + 1] : tokenizer.pad)
+                mask.append(hasTarget && t + 1 >= e.prompt.count ? 1 : 0)
+            }
+        }
+        self.init(size: examples.count, time: time, patches: patches, tokens: tokens, targets: targets, mask: mask)
+    }
+}
