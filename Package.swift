@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
-        .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute"]),
+        .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),
         .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld"]),
     ]
 )
