@@ -38,7 +38,7 @@ let package = Package(
         // Numerics.
         .target(name: "CPrefetch", dependencies: []),
         .target(name: "Compute", dependencies: ["CPrefetch"], swiftSettings: computeSettings),
-        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute"], swiftSettings: computeSettings),
+        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM"], swiftSettings: computeSettings),
 
         // The embedded vision-language model.
         .target(name: "TinyVLM", dependencies: ["Compute"], swiftSettings: computeSettings),

@@ -14,6 +14,8 @@ public func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, l
         return 0
     }
     var total = 0.0
+    let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: vocab)
+    defer { scratch.deallocate() }
     for r in 0..<n {
         let x = logits + r * vocab
         let w = mask[r]
@@ -23,16 +25,18 @@ public func crossEntropyForwardBackward(dlogits: UnsafeMutablePointer<Float>?, l
         }
         var maxValue = -Float.infinity
         for i in 0..<vocab { maxValue = max(maxValue, x[i]) }
+        let e = scratch.baseAddress!
+        expShifted(out: e, inp: x, count: vocab, shift: maxValue)
         var sum: Float = 0
-        for i in 0..<vocab { sum += expf(x[i] - maxValue) }
+        for i in 0..<vocab { sum += e[i] }
         let target = Int(targets[r])
         let logProb = x[target] - maxValue - logf(sum)
         total += Double(-logProb * w)
         if let dlogits {
             let d = dlogits + r * vocab
-            let scale = w / count
-            for i in 0..<vocab { d[i] = expf(x[i] - maxValue) / sum * scale }
-            d[target] -= scale
+            let scale = w / sum / count
+            for i in 0..<vocab { d[i] = e[i] * scale }
+            d[target] -= w / count
         }
     }
     return Float(total / Double(count))

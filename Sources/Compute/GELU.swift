@@ -3,26 +3,46 @@ private let geluScale: Float = 0.797_884_56  // sqrt(2/π)
 
 /// out (N) = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count {
+    var i = 0
+    let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
+    while i + 8 <= count {
+        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let x2: SIMD8<Float> = x * x
+        let t = simdTanh(geluScale * (x + 0.044715 * x2 * x))
+        rawOut.storeBytes(of: 0.5 * x * (1 + t), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
         let x = inp[i]
-        out[i] = 0.5 * x * (1 + tanhf(geluScale * (x + 0.044715 * x * x * x)))
+        let x2 = x * x
+        out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + 0.044715 * x2 * x)))
+        i += 1
     }
 }
 
 /// dinp (N) += dout · GELU'(inp)
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count {
+    var i = 0
+    let raw = UnsafeRawPointer(inp), rawOut = UnsafeRawPointer(dout), rawIn = UnsafeMutableRawPointer(dinp)
+    while i + 8 <= count {
+        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let x2: SIMD8<Float> = x * x
+        let inner: SIMD8<Float> = geluScale * (x + 0.044715 * x2 * x)
+        let t = simdTanh(inner)
+        let slope: SIMD8<Float> = geluScale * (1 + 0.134145 * x2)
+        let local: SIMD8<Float> = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
+        let g = rawOut.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let prior = rawIn.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        rawIn.storeBytes(of: prior + g * local, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
         let x = inp[i]
-        let u = geluScale * (x + 0.044715 * x * x * x)
-        let t = tanhf(u)
-        let sech2 = 1 - t * t
-        let local = 0.5 * (1 + t) + 0.5 * x * sech2 * geluScale * (1 + 3 * 0.044715 * x * x)
+        let x2 = x * x
+        let t = fastTanh(geluScale * (x + 0.044715 * x2 * x))
+        let slope = geluScale * (1 + 0.134145 * x2)
+        let local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
         dinp[i] += dout[i] * local
+        i += 1
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

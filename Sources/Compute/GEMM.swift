@@ -51,10 +51,9 @@ public enum GEMM {
     /// One thread's share: C[rows, columns].
     static func block(_ a: MatrixView, _ b: MatrixView, rows: Range<Int>, columns: Range<Int>, k: Int,
                       alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: (mc + gemmMR) * kc)
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: (nc + gemmNR) * kc)
-        var edge = [Float](repeating: 0, count: gemmMR * gemmNR)
-        defer { packedA.deallocate(); packedB.deallocate() }
+        let arena = PackingArena.current
+        let packedA = arena.a, packedB = arena.b
+        var edge = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
         var jc = columns.lowerBound
         while jc < columns.upperBound {
             let ncur = min(nc, columns.upperBound - jc)
@@ -79,8 +78,8 @@ public enum GEMM {
                             if mr == gemmMR && nr == gemmNR {
                                 microKernel6x16(kc: kcur, a: ap, b: bp, c: cp, ldc: ldc, alpha: alpha, beta: betaHere)
                             } else {
-                                edge.withUnsafeMutableBufferPointer { tile in
-                                    let t = tile.baseAddress!
+                                withUnsafeMutableBytes(of: &edge) { raw in
+                                    let t = raw.baseAddress!.assumingMemoryBound(to: Float.self)
                                     for r in 0..<mr { for q in 0..<nr { t[r * gemmNR + q] = cp[r * ldc + q] } }
                                     microKernel6x16(kc: kcur, a: ap, b: bp, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
                                     for r in 0..<mr { for q in 0..<nr { cp[r * ldc + q] = t[r * gemmNR + q] } }

@@ -11,8 +11,9 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<
         let v = min(c, valid(r))
         var maxValue = -Float.infinity
         for i in 0..<v { maxValue = max(maxValue, x[i]) }
+        expShifted(out: o, inp: x, count: v, shift: maxValue)
         var sum: Float = 0
-        for i in 0..<v { let e = expf(x[i] - maxValue); o[i] = e; sum += e }
+        for i in 0..<v { sum += o[i] }
         let inv = 1 / sum
         for i in 0..<v { o[i] *= inv }
         for i in v..<c { o[i] = 0 }
@@ -27,4 +28,17 @@ public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointe
         for i in 0..<c { dot += y[i] * g[i] }
         for i in 0..<c { dx[i] += y[i] * (g[i] - dot) }
     }
+}
+
+/// out[i] = e^(inp[i] − shift), eight lanes at a time (out may alias inp).
+@inline(__always)
+func expShifted(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, shift: Float) {
+    var i = 0
+    let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
+    while i + 8 <= count {
+        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        rawOut.storeBytes(of: simdExp(x - shift), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { out[i] = fastExp(inp[i] - shift); i += 1 }
 }

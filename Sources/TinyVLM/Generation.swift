@@ -146,7 +146,7 @@ extension Model {
                         maxScore = max(maxScore, scores[s])
                     }
                     var sum: Float = 0
-                    for s in 0..<visible { scores[s] = expf(scores[s] - maxScore); sum += scores[s] }
+                    for s in 0..<visible { scores[s] = fastExp(scores[s] - maxScore); sum += scores[s] }
                     let out = r * d + head * hs
                     for j in 0..<hs { y[out + j] = 0 }
                     for s in 0..<visible {

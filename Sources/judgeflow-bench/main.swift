@@ -4,6 +4,8 @@ import Foundation
 
 let usage = """
 usage: judgeflow-bench gemm --m M --n N --k K [--trans NN|NT|TN|TT] [--threads T] [--json]
+       judgeflow-bench model [--threads 2] [--d 128] [--layers 4] [--heads 4] [--vocab 512] [--text 128]
+                             [--image 32] [--batch 32] [--steps 20] [--json]
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -14,6 +16,7 @@ guard let command = arguments.first else {
 do {
     switch command {
     case "gemm": try GEMMBench.run(Array(arguments.dropFirst()))
+    case "model": try ModelBench.run(Array(arguments.dropFirst()))
     case "-h", "--help": print(usage)
     default: throw BenchError.usage("unknown benchmark '\(command)'")
     }

@@ -154,3 +154,22 @@ extension Array where Element == Float {
         #expect(abs(params[1] - 0.9) < 1e-4)
     }
 }
+
+@Suite struct FastMathTests {
+    @Test func expAndTanhMatchLibmClosely() {
+        var worstExp: Float = 0, worstTanh: Float = 0
+        for i in -2000...2000 {
+            let x = Float(i) / 40
+            worstExp = max(worstExp, abs(fastExp(x) - expf(x)) / expf(x))
+            worstTanh = max(worstTanh, abs(fastTanh(x) - tanhf(x)))
+        }
+        #expect(worstExp < 1e-6)
+        #expect(worstTanh < 1e-6)
+        #expect(fastExp(-200) == 0 || fastExp(-200) < 1e-37)
+        #expect(fastTanh(50) == 1 && fastTanh(-50) == -1)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
