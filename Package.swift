@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.
-        .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval"]),
+        .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute"]),
 
         // Tests.
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),

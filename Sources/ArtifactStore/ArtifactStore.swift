@@ -210,6 +210,18 @@ extension ArtifactStore {
         return path
     }
 
+    /// The directory where an interrupted execution of `key` left its checkpoints (created if missing).
+    public func resumeDirectory(for key: Digest) throws(StoreError) -> String {
+        let path = "\(root)/resume/\(key.hex)"
+        try FileIO.makeDirectories(path)
+        return path
+    }
+
+    /// Drops a key's resume state once its outputs are recorded.
+    public func clearResumeDirectory(for key: Digest) {
+        try? FileManager.default.removeItem(atPath: "\(root)/resume/\(key.hex)")
+    }
+
     /// A fresh private directory under `tmp/` for one node execution.
     public func makeWorkDirectory() throws(StoreError) -> String {
         let path = tmp + "/" + FileIO.uniqueName()

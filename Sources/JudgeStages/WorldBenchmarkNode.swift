@@ -42,5 +42,5 @@ public struct WorldBenchmarkNode: NodeType {
 
 /// The loop's node types, for the registry.
 public enum JudgeNodeTypes {
-    public static var all: [any NodeType] { [WorldBenchmarkNode()] }
+    public static var all: [any NodeType] { [WorldBenchmarkNode(), PretrainNode()] }
 }

@@ -11,6 +11,9 @@ public struct NodeContext: Sendable {
     public var workspace: String
     /// Scratch space that is deleted after the run.
     public var scratchDirectory: String
+    /// Kept across attempts of this same node key until it succeeds: periodic checkpoints go here so a
+    /// killed run resumes instead of starting over. Removed once the node's outputs are recorded.
+    public var resumeDirectory: String
     /// How many threads the node may use; outputs must not depend on it.
     public var threads: Int
     public var log: @Sendable (String) -> Void
@@ -18,7 +21,7 @@ public struct NodeContext: Sendable {
     public var progress: @Sendable (Double, String) -> Void
 
     public init(nodeName: String, params: [String: Value], inputs: [String: [InputArtifact]], outputDirectory: String,
-                workspace: String, scratchDirectory: String, threads: Int,
+                workspace: String, scratchDirectory: String, resumeDirectory: String = "", threads: Int,
                 log: @escaping @Sendable (String) -> Void, progress: @escaping @Sendable (Double, String) -> Void) {
         self.nodeName = nodeName
         self.params = params
@@ -26,6 +29,7 @@ public struct NodeContext: Sendable {
         self.outputDirectory = outputDirectory
         self.workspace = workspace
         self.scratchDirectory = scratchDirectory
+        self.resumeDirectory = resumeDirectory
         self.threads = threads
         self.log = log
         self.progress = progress

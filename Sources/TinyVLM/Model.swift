@@ -58,3 +58,15 @@ public final class Model: @unchecked Sendable {
     /// Sets one parameter value (finite-difference tests).
     public func setParameter(_ index: Int, _ value: Float) { parameters.pointer[index] = value }
 }
+
+extension Model {
+    /// Copies another model's parameters (same layout) into this one.
+    public func load(from other: Model) {
+        parameters.pointer.update(from: other.parameters.pointer, count: min(parameterCount, other.parameterCount))
+    }
+
+    /// A new model with this one's config, tokenizer and parameters.
+    public func copy(threads: Int? = nil) -> Model {
+        Model(config: config, tokenizer: tokenizer, values: parameterValues, threads: threads ?? self.threads)
+    }
+}

@@ -41,6 +41,7 @@ extension Executor {
             let reporter = self.reporter, name = node.name
             let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
                                       workspace: graph.workflow.directory, scratchDirectory: scratch,
+                                      resumeDirectory: try store.resumeDirectory(for: key),
                                       threads: options.threadsPerNode, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
             do {
@@ -69,6 +70,7 @@ extension Executor {
                                 inputs: inputs.recordedInputs, threads: options.threadsPerNode)
             try store.record(Manifest(key: key, node: node.name, type: node.type.name,
                                       implementation: node.type.implementationVersion, outputs: outs, run: run))
+            store.clearResumeDirectory(for: key)
             return Completion(node: i, outcome: .ran(seconds: seconds), outputs: outs)
         } catch {
             return Completion(node: i, outcome: .failed(message: "\(error)", logTail: "", logPath: nil), outputs: nil)

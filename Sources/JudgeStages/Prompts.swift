@@ -1,0 +1,45 @@
+import SyntheticWorld
+import TinyVLM
+
+/// The token layouts every model-facing node shares. A question-answer example is
+/// `<bos> question words <sep>` → `answer words <eos>`; the judge's prompt reuses that exact prefix so its
+/// trace (its own answer) is what the base model already does, then adds the two responses and a
+/// verdict slot: `… <sep> own answer <sep> first : A second : B verdict :` → `first|second <eos>`.
+public enum Prompts {
+    public static func question(_ text: String, _ tokenizer: Tokenizer) -> [Int32] {
+        [tokenizer.bos] + tokenizer.encode(text) + [tokenizer.sep]
+    }
+
+    public static func judgeComparison(trace: [Int32], first: String, second: String, _ tokenizer: Tokenizer) -> [Int32] {
+        trace + [tokenizer.sep] + tokenizer.encode("first :") + tokenizer.encode(first) + tokenizer.encode("second :")
+            + tokenizer.encode(second) + tokenizer.encode("verdict :")
+    }
+
+    public static func verdictTokens(_ tokenizer: Tokenizer) -> [Int32] { [tokenizer.id("first"), tokenizer.id("second")] }
+
+    /// The world's tokenizer: its closed vocabulary plus the special tokens.
+    public static func worldTokenizer() -> Tokenizer { Tokenizer(vocabulary: WorldVocabulary.words) }
+}
+
+/// Instruction data for the base model: questions of every family (captions included) about training
+/// scenes, answered with ground truth. It never contains a preference, a judgement or a benchmark item.
+public enum InstructionData {
+    /// Training scenes come from stream 1 of the world seed; benchmarks use other streams.
+    public static func examples(seed: UInt64, scenes: Int, world: WorldConfig, tokenizer: Tokenizer,
+                                families: [Question.Family] = Question.Family.allCases, perScene: Int = 3) -> [Example] {
+        var out: [Example] = []
+        for i in 0..<scenes {
+            let scene = SceneGenerator.scene(seed: seed, index: i, config: world)
+            let patches = Patches.features(rgb: Renderer.render(scene).pixels, size: world.imageSize, patch: 8)
+            var rng = WorldRandom(seed: seed, stream: 2, index: UInt64(i))
+            var made = 0, tries = 0
+            while made < perScene && tries < perScene * 4 {
+                tries += 1
+                guard let q = QuestionGenerator.question(rng.pick(families), about: scene, rng: &rng) else { continue }
+                out.append(Example(patches: patches, prompt: Prompts.question(q.text, tokenizer), completion: tokenizer.encode(q.answer)))
+                made += 1
+            }
+        }
+        return out
+    }
+}
