@@ -6,7 +6,10 @@
 /// e^r, and 2^n built in the exponent bits.
 @inline(__always)
 public func simdExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+    // Blends rather than `clamped`, whose generic pointwise min/max did not inline.
+    let lo = SIMD8<Float>(repeating: -87.3), hi = SIMD8<Float>(repeating: 88.3)
+    var clamped = x.replacing(with: lo, where: x .< lo)
+    clamped = clamped.replacing(with: hi, where: clamped .> hi)
     // Round to the nearest integer with the 1.5·2²³ trick: adding it leaves the integer in the low
     // mantissa bits, which also gives n as an Int32 without a (slow, generic) conversion.
     let magic = SIMD8<Float>(repeating: 12_582_912)

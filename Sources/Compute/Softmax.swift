@@ -32,7 +32,7 @@ public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointe
 
 /// out[i] = e^(inp[i] − shift), eight lanes at a time (out may alias inp).
 @inline(__always)
-func expShifted(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, shift: Float) {
+public func expShifted(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, shift: Float) {
     var i = 0
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
     while i + 8 <= count {

@@ -48,12 +48,20 @@ extension Model {
         var outputs = [[Int32]](repeating: [], count: requests.count)
         var rngs = requests.indices.map { SeededRandom(seed: options.seed &+ UInt64($0) &* 0x2545_F491_4F6C_DD1D) }
         var nextLogits = [[Float]](repeating: [], count: requests.count)
-        for (i, r) in requests.enumerated() {
-            let rows = config.patches + r.prompt.count
-            guard rows < config.positions else { continue }
-            let x = embed(patches: r.patches, tokens: r.prompt, start: 0)
-            nextLogits[i] = decoderStep(x: x, rows: (0..<rows).map { (i, $0) }, cache: cache).last ?? []
-            cache.length[i] = rows
+        // Prefill sequences with equal prompt lengths together: one pass, batched GEMMs.
+        let groups = Dictionary(grouping: requests.indices.filter { config.patches + requests[$0].prompt.count < config.positions },
+                                by: { requests[$0].prompt.count })
+        for length in groups.keys.sorted() {
+            let members = groups[length]!
+            let rows = config.patches + length
+            var x: [Float] = []
+            x.reserveCapacity(members.count * rows * config.d)
+            for i in members { x += embed(patches: requests[i].patches, tokens: requests[i].prompt, start: 0) }
+            let logits = decoderStep(x: x, rows: members.flatMap { i in (0..<rows).map { (i, $0) } }, cache: cache)
+            for (k, i) in members.enumerated() {
+                nextLogits[i] = logits[k]
+                cache.length[i] = rows
+            }
         }
         var active = requests.indices.filter { !nextLogits[$0].isEmpty && requests[$0].maxNewTokens > 0 }
         while !active.isEmpty {
@@ -138,20 +146,20 @@ extension Model {
                 for head in 0..<c.heads {
                     let q = r * 3 * d + head * hs
                     var maxScore = -Float.infinity
-                    for s in 0..<visible {
-                        var dot: Float = 0
-                        let kr = keys + s * d + head * hs
-                        for j in 0..<hs { dot += qkv[q + j] * kr[j] }
-                        scores[s] = dot * scale
-                        maxScore = max(maxScore, scores[s])
+                    qkv.withUnsafeBufferPointer { qb in
+                        let qp = qb.baseAddress! + q
+                        for s in 0..<visible {
+                            scores[s] = dot(qp, keys + s * d + head * hs, hs) * scale
+                            maxScore = max(maxScore, scores[s])
+                        }
                     }
                     var sum: Float = 0
-                    for s in 0..<visible { scores[s] = fastExp(scores[s] - maxScore); sum += scores[s] }
-                    let out = r * d + head * hs
-                    for j in 0..<hs { y[out + j] = 0 }
-                    for s in 0..<visible {
-                        let w = scores[s] / sum, vr = values + s * d + head * hs
-                        for j in 0..<hs { y[out + j] += w * vr[j] }
+                    scores.withUnsafeMutableBufferPointer { sb in expShifted(out: sb.baseAddress!, inp: sb.baseAddress!, count: visible, shift: maxScore) }
+                    for s in 0..<visible { sum += scores[s] }
+                    y.withUnsafeMutableBufferPointer { yb in
+                        let out = yb.baseAddress! + r * d + head * hs
+                        out.update(repeating: 0, count: hs)
+                        for s in 0..<visible { axpy(scores[s] / sum, values + s * d + head * hs, out, hs) }
                     }
                 }
             }
@@ -176,6 +184,11 @@ extension Model {
     }
 
     func sample(_ logits: [Float], allowed: [Int32]?, options: SamplingOptions, rng: inout SeededRandom) -> Int32 {
+        if options.temperature <= 0 && allowed == nil {
+            var best = 0
+            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+            return Int32(best)
+        }
         var candidates: [(Int32, Float)] = allowed.map { $0.map { ($0, logits[Int($0)]) } } ?? logits.enumerated().map { (Int32($0), $1) }
         if candidates.isEmpty { candidates = logits.enumerated().map { (Int32($0), $1) } }
         if options.temperature <= 0 {
@@ -223,4 +236,35 @@ final class KVCache {
     func values(layer: Int, sequence: Int) -> UnsafeMutablePointer<Float> {
         storage.pointer + ((layers * sequences + layer * sequences + sequence) * positions) * d
     }
+}
+
+/// Σ a[i]·b[i] over n floats, eight lanes at a time (fixed order, so deterministic).
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD8<Float>()
+    var i = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 8 <= n {
+        acc = acc.addingProduct(ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        i += 8
+    }
+    var total = acc.sum()
+    while i < n { total += a[i] * b[i]; i += 1 }
+    return total
+}
+
+/// y[i] += alpha·x[i] over n floats.
+@inline(__always)
+func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+    let a = SIMD8<Float>(repeating: alpha)
+    while i + 8 <= n {
+        let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            .addingProduct(a, rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { y[i] += alpha * x[i]; i += 1 }
 }
