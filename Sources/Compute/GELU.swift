@@ -2,7 +2,7 @@
 private let geluScale: Float = 0.797_884_56  // sqrt(2/π)
 
 /// out (N) = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))
-public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+func geluForwardSerial(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
     var i = 0
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
     while i + 8 <= count {
@@ -21,7 +21,7 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 }
 
 /// dinp (N) += dout · GELU'(inp)
-public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int) {
+func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int) {
     var i = 0
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeRawPointer(dout), rawIn = UnsafeMutableRawPointer(dinp)
     while i + 8 <= count {
@@ -44,5 +44,30 @@ public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
         let local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
         dinp[i] += dout[i] * local
         i += 1
+    }
+}
+
+/// Element-wise work is cut into fixed chunks (a multiple of 8, independent of the thread count), so
+/// every element takes the same vector or tail path whatever `threads` is.
+let elementChunk = 16_384
+
+/// out (N) = GELU(inp), over `threads` threads.
+public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, threads: Int = 1) {
+    let chunks = (count + elementChunk - 1) / elementChunk
+    let box = UncheckedBox((out, inp))
+    parallelFor(chunks, threads: threads) { c in
+        let lo = c * elementChunk, n = min(elementChunk, count - lo)
+        geluForwardSerial(out: box.value.0 + lo, inp: box.value.1 + lo, count: n)
+    }
+}
+
+/// dinp (N) += dout · GELU'(inp), over `threads` threads.
+public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int,
+                         threads: Int = 1) {
+    let chunks = (count + elementChunk - 1) / elementChunk
+    let box = UncheckedBox((dinp, inp, dout))
+    parallelFor(chunks, threads: threads) { c in
+        let lo = c * elementChunk, n = min(elementChunk, count - lo)
+        geluBackwardSerial(dinp: box.value.0 + lo, inp: box.value.1 + lo, dout: box.value.2 + lo, count: n)
     }
 }

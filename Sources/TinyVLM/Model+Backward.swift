@@ -20,7 +20,7 @@ extension Model {
                        weight: p("tok.weight"), n: B * T, c: d, oc: c.vocab, threads: threads)
         a.dTextX.zero()
         layerNormBackward(dinp: a.dTextX.pointer, dweight: g("ln.weight"), dbias: g("ln.bias"), dout: a.dLnf.pointer,
-                          inp: a.textX.pointer, weight: p("ln.weight"), mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, n: B * T, c: d)
+                          inp: a.textX.pointer, weight: p("ln.weight"), mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, n: B * T, c: d, threads: threads)
         a.dResid.zero()
         for bi in 0..<B { (a.dResid.pointer + (bi * S + P) * d).update(from: a.dTextX.pointer + bi * T * d, count: T * d) }
 
@@ -33,14 +33,14 @@ extension Model {
             linearBackward(dinp: a.dFcGelu.pointer, dweight: g(pre + "out.weight"), dbias: g(pre + "out.bias"), dout: a.dResid.pointer,
                            inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), n: n, c: 4 * d, oc: d, threads: threads)
             a.dFc.zero()
-            geluBackward(dinp: a.dFc.pointer, inp: a.fc[l].pointer, dout: a.dFcGelu.pointer, count: n * 4 * d)
+            geluBackward(dinp: a.dFc.pointer, inp: a.fc[l].pointer, dout: a.dFcGelu.pointer, count: n * 4 * d, threads: threads)
             a.dLn.zero()
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "fc.weight"), dbias: g(pre + "fc.bias"), dout: a.dFc.pointer,
                            inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), n: n, c: d, oc: 4 * d, threads: threads)
             a.dResid2.pointer.update(from: a.dResid.pointer, count: n * d)
             layerNormBackward(dinp: a.dResid2.pointer, dweight: g(pre + "ln2.weight"), dbias: g(pre + "ln2.bias"), dout: a.dLn.pointer,
                               inp: a.resid2[l].pointer, weight: p(pre + "ln2.weight"), mean: a.ln2Mean[l].pointer,
-                              rstd: a.ln2Rstd[l].pointer, n: n, c: d)
+                              rstd: a.ln2Rstd[l].pointer, n: n, c: d, threads: threads)
             // Attention: resid2 = input + proj(attention(qkv(ln1(input)))).
             a.dAtty.zero()
             linearBackward(dinp: a.dAtty.pointer, dweight: g(pre + "proj.weight"), dbias: g(pre + "proj.bias"), dout: a.dResid2.pointer,
@@ -53,7 +53,7 @@ extension Model {
                            inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), n: n, c: d, oc: 3 * d, threads: threads)
             a.dResid.pointer.update(from: a.dResid2.pointer, count: n * d)
             layerNormBackward(dinp: a.dResid.pointer, dweight: g(pre + "ln1.weight"), dbias: g(pre + "ln1.bias"), dout: a.dLn.pointer,
-                              inp: input, weight: p(pre + "ln1.weight"), mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, n: n, c: d)
+                              inp: input, weight: p(pre + "ln1.weight"), mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, n: n, c: d, threads: threads)
         }
         // Embeddings: dResid now holds ∂loss/∂x0.
         let dpos = g("pos.weight"), dtok = g("tok.weight")

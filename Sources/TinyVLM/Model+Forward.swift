@@ -36,7 +36,7 @@ extension Model {
             let pre = "blocks.\(l)."
             let input = l == 0 ? a.x0.pointer : a.residOut[l - 1].pointer
             layerNormForward(out: a.ln1[l].pointer, mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, inp: input,
-                             weight: p(pre + "ln1.weight"), bias: p(pre + "ln1.bias"), n: n, c: d)
+                             weight: p(pre + "ln1.weight"), bias: p(pre + "ln1.bias"), n: n, c: d, threads: threads)
             linearForward(out: a.qkv[l].pointer, inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), bias: p(pre + "qkv.bias"),
                           n: n, c: d, oc: 3 * d, threads: threads)
             attentionForward(out: a.atty[l].pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer, shape: shape, threads: threads)
@@ -44,10 +44,10 @@ extension Model {
                           n: n, c: d, oc: d, threads: threads)
             for i in 0..<(n * d) { a.resid2[l].pointer[i] += input[i] }
             layerNormForward(out: a.ln2[l].pointer, mean: a.ln2Mean[l].pointer, rstd: a.ln2Rstd[l].pointer, inp: a.resid2[l].pointer,
-                             weight: p(pre + "ln2.weight"), bias: p(pre + "ln2.bias"), n: n, c: d)
+                             weight: p(pre + "ln2.weight"), bias: p(pre + "ln2.bias"), n: n, c: d, threads: threads)
             linearForward(out: a.fc[l].pointer, inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), bias: p(pre + "fc.bias"),
                           n: n, c: d, oc: 4 * d, threads: threads)
-            geluForward(out: a.fcGelu[l].pointer, inp: a.fc[l].pointer, count: n * 4 * d)
+            geluForward(out: a.fcGelu[l].pointer, inp: a.fc[l].pointer, count: n * 4 * d, threads: threads)
             linearForward(out: a.residOut[l].pointer, inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), bias: p(pre + "out.bias"),
                           n: n, c: 4 * d, oc: d, threads: threads)
             for i in 0..<(n * d) { a.residOut[l].pointer[i] += a.resid2[l].pointer[i] }
@@ -56,7 +56,7 @@ extension Model {
         let last = a.residOut[c.layers - 1].pointer
         for bi in 0..<B { (a.textX.pointer + bi * T * d).update(from: last + (bi * S + P) * d, count: T * d) }
         layerNormForward(out: a.lnf.pointer, mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, inp: a.textX.pointer,
-                         weight: p("ln.weight"), bias: p("ln.bias"), n: B * T, c: d)
+                         weight: p("ln.weight"), bias: p("ln.bias"), n: B * T, c: d, threads: threads)
         linearForward(out: a.logits.pointer, inp: a.lnf.pointer, weight: tok, bias: nil, n: B * T, c: d, oc: c.vocab, threads: threads)
         return a
     }

@@ -173,3 +173,26 @@ extension Array where Element == Float {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct ThreadIndependenceTests {
+    @Test func rowAndElementKernelsGiveIdenticalBitsForAnyThreadCount() {
+        let n = 300, c = 24
+        let x = matrix(n * c, seed: 21), g = matrix(n * c, seed: 22), w = matrix(c, seed: 23), b = matrix(c, seed: 24)
+        var results: [[Float]] = []
+        for threads in [1, 2, 3] {
+            var out = [Float](repeating: 0, count: n * c), mean = [Float](repeating: 0, count: n), rstd = mean
+            var dx = [Float](repeating: 0, count: n * c), dw = [Float](repeating: 0, count: c), db = dw
+            var gelu = [Float](repeating: 0, count: n * c), dgelu = gelu
+            out.mut { o in mean.mut { m in rstd.mut { r in x.ptr { xp in w.ptr { wp in b.ptr { bp in
+                layerNormForward(out: o, mean: m, rstd: r, inp: xp, weight: wp, bias: bp, n: n, c: c, threads: threads)
+                dx.mut { d in dw.mut { dwp in db.mut { dbp in g.ptr { gp in
+                    layerNormBackward(dinp: d, dweight: dwp, dbias: dbp, dout: gp, inp: xp, weight: wp, mean: m, rstd: r, n: n, c: c, threads: threads)
+                } } } }
+            } } } } } }
+            gelu.mut { o in x.ptr { geluForward(out: o, inp: $0, count: n * c, threads: threads) } }
+            dgelu.mut { d in x.ptr { xp in g.ptr { geluBackward(dinp: d, inp: xp, dout: $0, count: n * c, threads: threads) } } }
+            results.append(out + dx + dw + db + gelu + dgelu)
+        }
+        #expect(results[0] == results[1] && results[1] == results[2])
+    }
+}
