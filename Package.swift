@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "TinyVLM", dependencies: ["Compute"], swiftSettings: computeSettings),
 
         // The embedded visual world.
-        .target(name: "SyntheticWorld", dependencies: ["CZlib"]),
+        .target(name: "SyntheticWorld", dependencies: ["CZlib", "Compute"]),
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.

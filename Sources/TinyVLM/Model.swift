@@ -17,13 +17,8 @@ public final class Model: @unchecked Sendable {
 
     /// A fresh model: weights N(0, 0.02) (output-side projections scaled by 1/√(2·layers), as GPT-2),
     /// biases 0, layer-norm gains 1; all from `seed`.
-    public init(config: ModelConfig, tokenizer: Tokenizer, seed: UInt64, threads: Int = 1) {
-        self.config = config
-        self.tokenizer = tokenizer
-        self.layout = ParameterLayout(config)
-        self.parameters = Buffer(layout.total)
-        self.gradients = Buffer(layout.total)
-        self.threads = threads
+    public convenience init(config: ModelConfig, tokenizer: Tokenizer, seed: UInt64, threads: Int = 1) {
+        self.init(config: config, tokenizer: tokenizer, values: [], threads: threads)
         var rng = SeededRandom(seed: seed)
         let residualScale = 1 / Float(2 * config.layers).squareRoot()
         for e in layout.entries {
@@ -37,7 +32,7 @@ public final class Model: @unchecked Sendable {
         }
     }
 
-    /// A model with given parameter values (from a checkpoint).
+    /// A model with given parameter values (from a checkpoint); zeros where `values` is short.
     init(config: ModelConfig, tokenizer: Tokenizer, values: [Float], threads: Int) {
         self.config = config
         self.tokenizer = tokenizer
@@ -45,7 +40,9 @@ public final class Model: @unchecked Sendable {
         self.parameters = Buffer(layout.total)
         self.gradients = Buffer(layout.total)
         self.threads = threads
-        values.withUnsafeBufferPointer { parameters.pointer.update(from: $0.baseAddress!, count: min($0.count, layout.total)) }
+        if !values.isEmpty {
+            values.withUnsafeBufferPointer { parameters.pointer.update(from: $0.baseAddress!, count: min($0.count, layout.total)) }
+        }
     }
 
     public var parameterCount: Int { layout.total }
