@@ -4,11 +4,15 @@ public struct Example: Sendable, Equatable {
     public var patches: [Float]
     public var prompt: [Int32]
     public var completion: [Int32]
+    /// Completion positions that carry no loss (e.g. the responses a judge copies between its trace and
+    /// its verdict).
+    public var unlearned: Range<Int>
 
-    public init(patches: [Float], prompt: [Int32], completion: [Int32]) {
+    public init(patches: [Float], prompt: [Int32], completion: [Int32], unlearned: Range<Int> = 0..<0) {
         self.patches = patches
         self.prompt = prompt
         self.completion = completion
+        self.unlearned = unlearned
     }
 }
 
@@ -26,7 +30,8 @@ extension Batch {
                 tokens.append(t < text.count ? text[t] : tokenizer.pad)
                 let hasTarget = t + 1 < text.count
                 targets.append(hasTarget ? text[t + 1] : tokenizer.pad)
-                mask.append(hasTarget && t + 1 >= e.prompt.count ? 1 : 0)
+                let inCompletion = t + 1 - e.prompt.count
+                mask.append(hasTarget && inCompletion >= 0 && !e.unlearned.contains(inCompletion) ? 1 : 0)
             }
         }
         self.init(size: examples.count, time: time, patches: patches, tokens: tokens, targets: targets, mask: mask)

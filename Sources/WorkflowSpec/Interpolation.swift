@@ -1,7 +1,8 @@
 import NodeKit
 /// Turns located YAML into typed values, expanding `${expr}` in every scalar.
 ///
-/// A scalar that is exactly one `${expr}` takes the expression's type (`${i - 1}` stays an int);
+/// A scalar that is exactly one `${expr}` takes the expression's type (`${i - 1}` stays an int, also when
+/// quoted as `"${i - 1}"`, which flow-style YAML needs);
 /// `${…}` inside longer text is spliced in as text. `$${` writes a literal `${`.
 public struct Interpolation: Sendable {
     public var variables: [String: Value]
@@ -66,7 +67,8 @@ public struct Interpolation: Sendable {
             i = close + 1
         }
         if !literal.isEmpty { pieces.append(.string(literal)) }
-        if pieces.count == 1, !plain ? pieces[0].stringValue != nil : true { return pieces[0] }
+        // Exactly one expression keeps its type, quoted or not: quotes in YAML only protect the braces.
+        if pieces.count == 1 { return pieces[0] }
         return .string(pieces.map(\.description).joined())
     }
 }

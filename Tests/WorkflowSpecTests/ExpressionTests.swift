@@ -45,3 +45,11 @@ import WorkflowSpec
         #expect(sink.diagnostics.first?.location == SourceLocation(file: "w.yaml", line: 4, column: 17))
     }
 }
+
+@Suite struct QuotedInterpolationTests {
+    @Test func quotedWholeExpressionKeepsItsType() throws {
+        let wf = try load(["w.yaml": "params: {n: 3}\nstages:\n  a: {uses: t, with: {x: \"${n}\", y: \"n=${n}\"}}\n"])
+        #expect(wf.nodes[0].params["x"]?.value == .int(3))
+        #expect(wf.nodes[0].params["y"]?.value == .string("n=3"))
+    }
+}

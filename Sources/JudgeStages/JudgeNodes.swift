@@ -1,0 +1,171 @@
+import Compute
+import Foundation
+import JudgeEval
+import NodeKit
+import SyntheticWorld
+import TinyVLM
+
+/// A judgement the filter kept, ready to become two training examples.
+public struct KeptTrace: Codable, Sendable, Equatable {
+    public var scene: Int
+    public var family: String
+    public var question: String
+    public var trace: String
+    public var preferred: String
+    public var rejected: String
+}
+
+/// `uses: judge.traces` — the current judge writes a trace and a verdict for every synthetic pair in both
+/// orders; the filter keeps a pair when its verdict agrees with the synthetic preference (`rule`), and
+/// reports kept fractions per question family.
+public struct JudgeTracesNode: NodeType {
+    public init() {}
+    public let name = "judge.traces"
+    public let implementationVersion = "1"
+    public let summary = "judge every synthetic pair in both orders and keep the agreeing traces"
+    public var params: [ParamSpec] {
+        [ParamSpec("rule", .oneOf(AgreementRule.allCases.map(\.rawValue)), default: .string("position-free"),
+                   doc: "position-free (margin A-first minus margin B-first), both-orders (the paper's) or either-order"),
+         ParamSpec("max_trace", .int, default: .int(48), doc: "longest trace the judge may write")]
+    }
+    public let inputs = [InputSpec("judge", doc: "the current judge (model checkpoint)"),
+                         InputSpec("pairs", multiple: true, doc: "pair directories from pairs.closed / pairs.open")]
+    public func outputs(params: [String: Value]) -> [String] { ["kept"] }
+
+    public func run(_ context: NodeContext) throws {
+        let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        var pairs: [Pair] = []
+        var world: WorldRef?
+        for artifact in context.inputs["pairs"] ?? [] {
+            let (records, w) = try RecordDirectory.read(Pair.self, from: artifact.path, file: "pairs.jsonl")
+            if let world, world != w { throw NodeError.invalid("judge.traces: pair sets come from different worlds") }
+            world = w
+            pairs += records
+        }
+        guard let world else { throw NodeError.missingInput("pairs") }
+        var judge = Judge(model: model)
+        judge.maxTrace = context.params["max_trace"]?.intValue ?? 48
+        let rule = AgreementRule(rawValue: context.params["rule"]?.stringValue ?? "") ?? .positionFree
+        var kept: [KeptTrace] = []
+        var totals: [String: (seen: Int, kept: Int)] = [:]
+        for start in stride(from: 0, to: pairs.count, by: 64) {
+            let chunk = Array(pairs[start..<min(pairs.count, start + 64)])
+            let outputs = judge.judge(chunk.map { Judge.Input(patches: world.patches($0.scene), question: $0.question,
+                                                              responses: ($0.preferred, $0.rejected)) })
+            for (pair, out) in zip(chunk, outputs) {
+                let agrees = rule.agrees(straight: Double(out.straight), swapped: Double(out.swapped))
+                totals[pair.family, default: (0, 0)].seen += 1
+                if agrees {
+                    totals[pair.family, default: (0, 0)].kept += 1
+                    kept.append(KeptTrace(scene: pair.scene, family: pair.family, question: pair.question, trace: out.trace,
+                                          preferred: pair.preferred, rejected: pair.rejected))
+                }
+            }
+            context.progress(Double(start + chunk.count) / Double(pairs.count), "judging")
+        }
+        try RecordDirectory.write(kept, world: world, to: context.outputPath("kept"), file: "kept.jsonl")
+        let stats = totals.mapValues { ["pairs": $0.seen, "kept": $0.kept] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(stats).write(to: URL(fileURLWithPath: context.outputPath("kept") + "/stats.json"))
+        context.log("kept \(kept.count) of \(pairs.count) pairs (\(rule.rawValue)): "
+                    + totals.keys.sorted().map { "\($0) \(totals[$0]!.kept)/\(totals[$0]!.seen)" }.joined(separator: ", "))
+    }
+}
+
+/// `uses: judge.train` — fine-tunes the previous judge on kept traces (loss on trace and verdict), each
+/// kept pair in both orders; `data` lists this iteration's kept set first, then earlier ones, mixed in at
+/// the `mix_previous` share.
+public struct JudgeTrainNode: NodeType {
+    public init() {}
+    public let name = "judge.train"
+    public let implementationVersion = "1"
+    public let summary = "fine-tune the judge on its kept traces"
+    public var params: [ParamSpec] {
+        [ParamSpec("steps", .int, default: .int(300), doc: "optimisation steps"),
+         ParamSpec("batch", .int, default: .int(32), doc: "examples per step"),
+         ParamSpec("lr", .double, default: .double(1e-3), doc: "peak learning rate"),
+         ParamSpec("warmup", .int, default: .int(20), doc: "warm-up steps"),
+         ParamSpec("mix_previous", .double, default: .double(0.3), doc: "share of earlier iterations' kept data"),
+         ParamSpec("seed", .int, default: .int(1), doc: "batch order and mixing seed")]
+    }
+    public let inputs = [InputSpec("init", doc: "the judge to fine-tune"),
+                         InputSpec("data", multiple: true, doc: "kept traces: this iteration's first, then earlier ones")]
+    public func outputs(params: [String: Value]) -> [String] { ["model"] }
+
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let model = try Checkpoint.load(try context.input("init").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        let tok = model.tokenizer
+        var sets: [[Example]] = []
+        for artifact in context.inputs["data"] ?? [] {
+            let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
+            sets.append(kept.flatMap { k in
+                Judge.examples(patches: world.patches(k.scene), question: k.question, trace: k.trace, preferred: k.preferred,
+                               rejected: k.rejected, tokenizer: tok)
+            })
+        }
+        var rng = WorldRandom(seed: UInt64(p["seed"]?.intValue ?? 1))
+        let examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
+                                      share: p["mix_previous"]?.doubleValue ?? 0, rng: &rng)
+        context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
+        let steps = p["steps"]?.intValue ?? 0
+        let trainer = Trainer(model: model, schedule: .init(learningRate: Float(p["lr"]?.doubleValue ?? 1e-3),
+                                                            warmup: p["warmup"]?.intValue ?? 0, steps: steps))
+        try TrainingLoop(steps: steps, batchSize: p["batch"]?.intValue ?? 32, seed: UInt64(p["seed"]?.intValue ?? 1) &+ 99)
+            .run(trainer, examples: examples, context: context, label: "judge")
+        try Data(Checkpoint.encode(model)).write(to: URL(fileURLWithPath: context.outputPath("model")))
+    }
+}
+
+/// `uses: judge.eval` — scores a judge on a benchmark directory (both orders) and writes metrics JSON
+/// with the same fields `judgeflow eval --json` prints, plus the random and longer-response references.
+public struct JudgeEvalNode: NodeType {
+    public init() {}
+    public let name = "judge.eval"
+    public let implementationVersion = "1"
+    public let summary = "benchmark a judge in both response orders"
+    public var params: [ParamSpec] { [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports")] }
+    public let inputs = [InputSpec("judge", doc: "judge model checkpoint"), InputSpec("benchmark", doc: "a world.benchmark output")]
+    public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
+
+    public func run(_ context: NodeContext) throws {
+        let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        let dir = try context.input("benchmark").path
+        let items = try BenchmarkFile.read(dir + "/items.jsonl")
+        let judge = Judge(model: model)
+        var judgements: [ItemJudgement] = []
+        for start in stride(from: 0, to: items.count, by: 64) {
+            let chunk = Array(items[start..<min(items.count, start + 64)])
+            let inputs = try chunk.map { item -> Judge.Input in
+                guard let data = FileManager.default.contents(atPath: dir + "/" + item.image) else { throw NodeError.invalid("missing image \(item.image)") }
+                let image = try PNG.decode(Array(data))
+                return Judge.Input(patches: Patches.features(rgb: image.pixels, size: image.width, patch: 8), question: item.query,
+                                   responses: (item.responses[0], item.responses[1]))
+            }
+            for (item, out) in zip(chunk, judge.judge(inputs)) {
+                judgements.append(ItemJudgement(item: item, straight: out.straight > 0 ? .first : .second,
+                                                swapped: out.swapped > 0 ? .first : .second))
+            }
+            context.progress(Double(judgements.count) / Double(items.count), "evaluating")
+        }
+        let report = EvalReport(judge: BenchmarkMetrics.score(judgements), random: BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 7)),
+                                longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: context.params["label"]?.stringValue ?? "")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
+        context.log(String(format: "macro %.3f overall %.3f consistency %.3f", report.judge.macro, report.judge.overall,
+                           report.judge.positionConsistency))
+    }
+}
+
+/// What `judge.eval` writes.
+public struct EvalReport: Codable, Sendable {
+    public var judge: BenchmarkMetrics
+    public var random: BenchmarkMetrics
+    public var longer: BenchmarkMetrics
+    public var label: String
+}

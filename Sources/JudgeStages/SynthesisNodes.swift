@@ -1,0 +1,140 @@
+import Compute
+import Foundation
+import NodeKit
+import SyntheticWorld
+import TinyVLM
+
+/// Params every synthesis node shares: which scenes, how many, and the seed that varies per iteration.
+enum SynthesisParams {
+    static let specs: [ParamSpec] = [
+        ParamSpec("seed", .int, default: .int(1), doc: "training world seed"),
+        ParamSpec("first_scene", .int, default: .int(100_000), doc: "index of the first scene to ask about (pretraining uses 0 up)"),
+        ParamSpec("count", .int, default: .int(256), doc: "questions to ask"),
+        ParamSpec("iteration", .int, default: .int(1), doc: "loop iteration (selects a fresh slice of scenes)"),
+    ] + WorldParams.specs
+}
+
+/// `uses: pairs.closed` — closed-ended pairs by majority vote: the policy samples N answers per
+/// question; the majority answer (≥ threshold votes, strictly ahead) is preferred over a random other
+/// sample. `filter: correct-answer` keeps only pairs whose majority equals the ground truth (the paper's
+/// ablation, and the only place ground truth may enter training).
+public struct ClosedPairsNode: NodeType {
+    public init() {}
+    public let name = "pairs.closed"
+    public let implementationVersion = "1"
+    public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
+    public var params: [ParamSpec] {
+        SynthesisParams.specs + [
+            ParamSpec("samples", .int, default: .int(16), doc: "N answers sampled per question"),
+            ParamSpec("temperature", .double, default: .double(0.6), doc: "sampling temperature"),
+            ParamSpec("top_k", .int, default: .int(50), doc: "top-k"),
+            ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
+            ParamSpec("threshold", .int, default: .int(5), doc: "votes the majority needs"),
+            ParamSpec("filter", .oneOf(["majority", "correct-answer"]), default: .string("majority"),
+                      doc: "majority (annotation-free) or correct-answer (keep pairs whose majority is the ground truth)"),
+        ]
+    }
+    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)")]
+    public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
+
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        let world = WorldRef(seed: UInt64(p["seed"]?.intValue ?? 1), world: try WorldParams.config(p))
+        let count = p["count"]?.intValue ?? 0, n = p["samples"]?.intValue ?? 16, iteration = p["iteration"]?.intValue ?? 1
+        let first = (p["first_scene"]?.intValue ?? 0) + iteration * count * 4
+        var rng = WorldRandom(seed: world.seed, stream: 60, index: UInt64(iteration))
+        var questions: [(Int, Question)] = []
+        for i in 0..<count {
+            let scene = SceneGenerator.scene(seed: world.seed, index: first + i, config: world.world)
+            let family = rng.pick(Question.Family.closed)
+            if let q = QuestionGenerator.question(family, about: scene, rng: &rng) { questions.append((first + i, q)) }
+        }
+        let tok = policy.tokenizer
+        var requests: [GenerationRequest] = []
+        for (scene, q) in questions {
+            let patches = world.patches(scene)
+            for _ in 0..<n { requests.append(GenerationRequest(patches: patches, prompt: Prompts.question(q.text, tok), maxNewTokens: 8)) }
+        }
+        let options = SamplingOptions(temperature: Float(p["temperature"]?.doubleValue ?? 0.6), topK: p["top_k"]?.intValue ?? 50,
+                                      topP: Float(p["top_p"]?.doubleValue ?? 0.9), seed: world.seed &+ UInt64(iteration) &* 1_000_003,
+                                      stop: [tok.eos])
+        var answers: [[Int32]] = []
+        for start in stride(from: 0, to: requests.count, by: 256) {
+            answers += policy.generate(Array(requests[start..<min(requests.count, start + 256)]), options: options)
+            context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
+        }
+        let correctOnly = p["filter"]?.stringValue == "correct-answer"
+        var pairs: [Pair] = [], skipped = 0, dropped = 0
+        for (k, (scene, q)) in questions.enumerated() {
+            let candidates = answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) }
+            guard let pair = MajorityVote.pair(Array(candidates), threshold: p["threshold"]?.intValue ?? 5, rng: &rng) else { skipped += 1; continue }
+            if correctOnly && pair.preferred != q.answer { dropped += 1; continue }
+            pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: pair.preferred, rejected: pair.rejected,
+                              source: "majority", truth: q.answer))
+        }
+        let right = pairs.filter { $0.preferred == $0.truth }.count
+        context.log("\(pairs.count) pairs from \(questions.count) questions; \(skipped) without a clear majority"
+                    + (correctOnly ? ", \(dropped) dropped as not the ground truth" : "")
+                    + "; majority equals ground truth in \(right) of \(pairs.count)")
+        try RecordDirectory.write(pairs, world: world, to: context.outputPath("pairs"), file: "pairs.jsonl")
+    }
+}
+
+/// `uses: pairs.open` — open-ended pairs: the policy answers caption and list questions, and the
+/// rule-based injector rewrites each answer with one error (object, attribute, count, position,
+/// addition, omission; weights in `mix`) to make the worse response.
+public struct OpenPairsNode: NodeType {
+    public init() {}
+    public let name = "pairs.open"
+    public let implementationVersion = "1"
+    public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
+    public var params: [ParamSpec] {
+        SynthesisParams.specs + [
+            ParamSpec("mix", .map, default: .map(Dictionary(uniqueKeysWithValues: ErrorInjector.Kind.allCases.map { ($0.rawValue, .int(1)) })),
+                      doc: "weight of each error kind: object, attribute, count, position, addition, omission"),
+        ]
+    }
+    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)")]
+    public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
+
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        let world = WorldRef(seed: UInt64(p["seed"]?.intValue ?? 1), world: try WorldParams.config(p))
+        var mix: [ErrorInjector.Kind: Double] = [:]
+        if case .map(let m)? = p["mix"] {
+            for (k, v) in m {
+                guard let kind = ErrorInjector.Kind(rawValue: k), let w = v.doubleValue, w >= 0 else {
+                    throw NodeError.invalid("mix: unknown error kind '\(k)' or negative weight; kinds: "
+                                            + ErrorInjector.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                mix[kind] = w
+            }
+        }
+        let count = p["count"]?.intValue ?? 0, iteration = p["iteration"]?.intValue ?? 1
+        let first = (p["first_scene"]?.intValue ?? 0) + iteration * count * 4 + count * 2
+        var rng = WorldRandom(seed: world.seed, stream: 61, index: UInt64(iteration))
+        var questions: [(Int, Question)] = []
+        for i in 0..<count {
+            let scene = SceneGenerator.scene(seed: world.seed, index: first + i, config: world.world)
+            if let q = QuestionGenerator.question(rng.pick(Question.Family.open), about: scene, rng: &rng) { questions.append((first + i, q)) }
+        }
+        let tok = policy.tokenizer
+        let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
+                                                                          maxNewTokens: 60) },
+                                      options: SamplingOptions(stop: [tok.eos]))
+        var pairs: [Pair] = []
+        for (k, (scene, q)) in questions.enumerated() {
+            let answer = tok.decode(answers[k])
+            guard let (bad, kind) = ErrorInjector.inject(into: answer, mix: mix, grid: world.world.grid, rng: &rng) else { continue }
+            pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: answer, rejected: bad,
+                              source: "injected:\(kind.rawValue)", truth: q.answer))
+        }
+        context.log("\(pairs.count) pairs from \(questions.count) open questions; policy answer exact in "
+                    + "\(pairs.filter { $0.preferred == $0.truth }.count)")
+        try RecordDirectory.write(pairs, world: world, to: context.outputPath("pairs"), file: "pairs.jsonl")
+    }
+}
