@@ -111,6 +111,12 @@ public struct JudgeTrainNode: NodeType {
         let examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
                                       share: p["mix_previous"]?.doubleValue ?? 0, rng: &rng)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
+        if examples.isEmpty {
+            // Nothing was kept: the judge stays as it was, and the log says so (visible in `show` and reports).
+            context.log("warning: no kept traces; the judge is unchanged this iteration")
+            try Data(Checkpoint.encode(model)).write(to: URL(fileURLWithPath: context.outputPath("model")))
+            return
+        }
         let steps = p["steps"]?.intValue ?? 0
         let trainer = Trainer(model: model, schedule: .init(learningRate: Float(p["lr"]?.doubleValue ?? 1e-3),
                                                             warmup: p["warmup"]?.intValue ?? 0, steps: steps))
