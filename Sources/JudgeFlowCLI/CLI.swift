@@ -28,6 +28,8 @@ public enum CLI {
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
+      results FILE [--set k=v]... [--json]
+                           judge metrics of the workflow's latest run, by iteration and benchmark
       eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--format F] [--json]
                            score a judge on a benchmark, both response orders
       world scene --seed S --index I [-o SCENE.json]
@@ -63,8 +65,9 @@ public enum CLI {
             case "verify", "gc": return try MaintenanceCommand.run(command, rest)
             case "world": return try WorldCommand.run(rest)
             case "eval": return try EvalCommand.run(rest)
+            case "results": return try ResultsCommand.run(rest, registry: registry)
             default:
-                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world", "eval"]
+                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world", "eval", "results"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

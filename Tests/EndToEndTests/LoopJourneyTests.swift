@@ -29,6 +29,11 @@ import Testing
         #expect((1...3).contains(edited.counts?.ran ?? -1) && edited.counts?.cached == 13 - (edited.counts?.ran ?? 0))
         let metrics = p.judgeflow(["show", "eval@2", "--store", "store", "--json"])
         #expect(metrics.stdout.contains("\"metrics\""))
+        let results = p.judgeflow(["results", quickstart(), "--store", "store", "--json"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
+        let iterations = try #require(json["iterations"] as? [[String: Any]])
+        #expect(iterations.map { $0["iteration"] as? Int } == [0, 1, 2])
+        #expect((json["references"] as? [String: Any])?["random"] != nil)
     }
 }
 

@@ -1,0 +1,56 @@
+import ArtifactStore
+import Foundation
+import JudgeStages
+import NodeKit
+import WorkflowPlan
+
+/// `judgeflow results WORKFLOW [--json]`: the metrics of every `judge.eval` node of the workflow's latest
+/// run, by iteration (`eval@3` → 3; a node without `@` is iteration 0) and benchmark, with the reference
+/// judges. Nodes not yet evaluated are listed as missing.
+enum ResultsCommand {
+    static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
+        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json"])
+        let path = try CLI.workflowPath(args)
+        let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
+        let store = try CLI.openStore(args)
+        guard let record = store.workflowRecord(id: ArtifactStore.workflowID(for: path)) else {
+            throw .failed("no run of \(path) is recorded in \(store.root); run it first")
+        }
+        var rows: [[String: Any]] = []
+        var references: [String: Any] = [:]
+        var missing: [String] = []
+        for node in graph.nodes where node.type.name == "judge.eval" {
+            guard let key = record.nodes[node.name]?.key, let manifest = store.manifest(for: key), let ref = manifest.outputs["metrics"],
+                  let bytes = try? store.read(ref.digest), let report = try? JSONDecoder().decode(EvalReport.self, from: Data(bytes)) else {
+                missing.append(node.name)
+                continue
+            }
+            let iteration = node.name.split(separator: "@").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
+            let benchmark = node.inputs["benchmark"]?.first.map { graph.nodes[$0.node].name } ?? "benchmark"
+            let m = report.judge
+            rows.append(["iteration": node.name.contains("@") ? iteration : 0, "benchmark": benchmark, "node": node.name,
+                         "overall": m.overall, "macro": m.macro, "categories": m.categories,
+                         "positionConsistency": m.positionConsistency, "unparseable": m.unparseable])
+            references["random"] = ["overall": report.random.overall, "macro": report.random.macro]
+            references["longer"] = ["overall": report.longer.overall, "macro": report.longer.macro]
+        }
+        rows.sort { ($0["benchmark"] as! String, $0["iteration"] as! Int) < ($1["benchmark"] as! String, $1["iteration"] as! Int) }
+        references["oracle"] = NSNull()
+        if args.flag("--json") {
+            CLI.printJSON(["iterations": rows, "references": references, "missing": missing])
+            return 0
+        }
+        var lines = ["| benchmark | iteration | macro | overall | position consistency | categories |", "|---|---|---|---|---|---|"]
+        for r in rows {
+            let cats = (r["categories"] as! [String: Double]).sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
+            lines.append(String(format: "| %@ | %d | %.3f | %.3f | %.3f | %@ |", r["benchmark"] as! String, r["iteration"] as! Int,
+                                r["macro"] as! Double, r["overall"] as! Double, r["positionConsistency"] as! Double, cats.joined(separator: ", ")))
+        }
+        for (name, value) in references.sorted(by: { $0.key < $1.key }) {
+            if let v = value as? [String: Double] { lines.append(String(format: "reference %@: macro %.3f, overall %.3f", name, v["macro"]!, v["overall"]!)) }
+        }
+        if !missing.isEmpty { lines.append("not evaluated yet: " + missing.joined(separator: ", ")) }
+        print(lines.joined(separator: "\n"))
+        return 0
+    }
+}
