@@ -37,7 +37,6 @@ struct LockFile {
         }
         let tree = try YAMLReader.parse(text, file: path)
         var sink = DiagnosticSink()
-        let interpolation = Interpolation(variables: [:])
         guard tree["formatVersion"]?.text == String(formatVersion), let nodeList = tree["nodes"]?.items else {
             throw SpecError(start, "'\(path)' is not a JudgeFlow lock file of format \(formatVersion)",
                             hint: "create it with `judgeflow lock WORKFLOW.yaml`")
@@ -50,7 +49,7 @@ struct LockFile {
             }
             var params: [String: LocatedValue] = [:]
             for e in item["params"]?.entries ?? [] {
-                params[e.key] = LocatedValue(Self.literal(e.value, sink: &sink, interpolation), at: e.value.location)
+                params[e.key] = LocatedValue(Self.literal(e.value), at: e.value.location)
             }
             var inputs: [String: [Reference]] = [:]
             for e in item["inputs"]?.entries ?? [] {
@@ -66,18 +65,17 @@ struct LockFile {
         try sink.check()
         let directory = (path as NSString).deletingLastPathComponent
         var params: [String: Value] = [:]
-        for e in tree["params"]?.entries ?? [] { params[e.key] = literal(e.value, sink: &sink, interpolation) }
+        for e in tree["params"]?.entries ?? [] { params[e.key] = literal(e.value) }
         let workflow = ResolvedWorkflow(file: path, directory: directory.isEmpty ? "." : directory, params: params, nodes: nodes)
         return LockFile(workflow: workflow, keys: keys, outputs: outputs)
     }
 
     /// Lock values were already interpolated: a `${` in them is literal text.
-    static func literal(_ node: YAMLNode, sink: inout DiagnosticSink, _ interpolation: Interpolation) -> Value {
+    static func literal(_ node: YAMLNode) -> Value {
         switch node.kind {
         case .scalar(let text, let plain): Value.typed(scalar: text, plain: plain)
-        case .list(let items): .list(items.map { literal($0, sink: &sink, interpolation) })
-        case .map(let entries): .map(Dictionary(entries.map { ($0.key, literal($0.value, sink: &sink, interpolation)) },
-                                                uniquingKeysWith: { a, _ in a }))
+        case .list(let items): .list(items.map { literal($0) })
+        case .map(let entries): .map(Dictionary(entries.map { ($0.key, literal($0.value)) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 }
