@@ -25,9 +25,11 @@ public struct WorkflowLoader: Sendable {
         guard let entries = tree.entries else {
             throw SpecError(tree.location, "a workflow is a map with `stages:`, found \(tree.kindName)")
         }
-        for entry in entries where !Self.topLevelKeys.contains(entry.key) {
+        // `x-…` keys are free for YAML anchors that stages reuse (as in Compose files); nothing reads them.
+        for entry in entries where !Self.topLevelKeys.contains(entry.key) && !entry.key.hasPrefix("x-") {
             sink.error(entry.keyLocation, "unknown top-level key '\(entry.key)'",
-                       hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys, noun: "key"))
+                       hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys, noun: "key")
+                           + " (keys starting with x- are free for anchors)")
         }
         if let version = tree["version"], Value.typed(scalar: version.text ?? "", plain: true) != .int(Self.formatVersion) {
             sink.error(version.location, "unsupported workflow version '\(version.text ?? "")'",

@@ -120,6 +120,19 @@ func errors(_ files: [String: String], _ path: String = "w.yaml", set: [String] 
         #expect(found.contains { $0.hasPrefix("w.yaml:6:3: error: stage 'b' has no `uses:`") })
     }
 
+    @Test func xPrefixedTopLevelKeysHoldAnchorsThatStagesMerge() throws {
+        let wf = try load(["w.yaml": """
+        x-world: &world {max_objects: 3, shapes: 3}
+        stages:
+          a:
+            uses: train
+            with: {<<: *world, lr: 0.5}
+        """])
+        #expect(wf.nodes[0].params["max_objects"]?.value == .int(3))
+        #expect(wf.nodes[0].params["shapes"]?.value == .int(3))
+        #expect(wf.nodes[0].params["lr"]?.value == .double(0.5))
+    }
+
     @Test func reservedCharactersInStageNamesAreRejected() {
         let found = errors(["w.yaml": """
         stages:
