@@ -17,15 +17,18 @@ public struct KeptTrace: Codable, Sendable, Equatable {
 
 /// `uses: judge.traces` — the current judge writes a trace and a verdict for every synthetic pair in both
 /// orders; the filter keeps a pair when its verdict agrees with the synthetic preference (`rule`), and
-/// reports kept fractions per question family.
+/// reports kept fractions per question family. `labels: ground-truth` (with `rule: all`) is the oracle
+/// arm: pairs relabelled by `OracleLabels`, never part of the annotation-free loop.
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "judge every synthetic pair in both orders and keep the agreeing traces"
     public var params: [ParamSpec] {
         [ParamSpec("rule", .oneOf(AgreementRule.allCases.map(\.rawValue)), default: .string("position-free"),
-                   doc: "position-free (margin A-first minus margin B-first), both-orders (the paper's) or either-order"),
+                   doc: "position-free (margin A-first minus margin B-first), both-orders (the paper's), either-order, or all"),
+         ParamSpec("labels", .oneOf(["synthetic", "ground-truth"]), default: .string("synthetic"),
+                   doc: "synthetic (the loop) or ground-truth (the oracle arm: the true answer is preferred)"),
          ParamSpec("max_trace", .int, default: .int(48), doc: "longest trace the judge may write")]
     }
     public let inputs = [InputSpec("judge", doc: "the current judge (model checkpoint)"),
@@ -44,6 +47,11 @@ public struct JudgeTracesNode: NodeType {
             pairs += records
         }
         guard let world else { throw NodeError.missingInput("pairs") }
+        if context.params["labels"]?.stringValue == "ground-truth" {
+            let count = pairs.count
+            pairs = pairs.compactMap(OracleLabels.relabel)
+            context.log("ground-truth labels: \(pairs.count) of \(count) pairs have a wrong response to reject")
+        }
         var judge = Judge(model: model)
         judge.maxTrace = context.params["max_trace"]?.intValue ?? 48
         let rule = AgreementRule(rawValue: context.params["rule"]?.stringValue ?? "") ?? .positionFree

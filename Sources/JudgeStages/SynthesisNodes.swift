@@ -17,11 +17,12 @@ enum SynthesisParams {
 /// `uses: pairs.closed` — closed-ended pairs by majority vote: the policy samples N answers per
 /// question; the majority answer (≥ threshold votes, strictly ahead) is preferred over a random other
 /// sample. `filter: correct-answer` keeps only pairs whose majority equals the ground truth (the paper's
-/// ablation, and the only place ground truth may enter training).
+/// ablation, and the only place ground truth may enter training). The optional `size_of` input caps
+/// the pair count at another pair set's (a seeded random subset), for the paper's size-matched arm.
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -34,7 +35,8 @@ public struct ClosedPairsNode: NodeType {
                       doc: "majority (annotation-free) or correct-answer (keep pairs whose majority is the ground truth)"),
         ]
     }
-    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)")]
+    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)"),
+                         InputSpec("size_of", required: false, doc: "a pair set whose size caps this one (size-matched ablation arm)")]
     public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
 
     public func run(_ context: NodeContext) throws {
@@ -73,6 +75,15 @@ public struct ClosedPairsNode: NodeType {
             if correctOnly && pair.preferred != q.answer { dropped += 1; continue }
             pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: pair.preferred, rejected: pair.rejected,
                               source: "majority", truth: q.answer))
+        }
+        if let other = context.inputs["size_of"]?.first {
+            let cap = try RecordDirectory.read(Pair.self, from: other.path, file: "pairs.jsonl").0.count
+            if pairs.count > cap {
+                var order = Array(pairs.indices)
+                order.shuffle(using: &rng)
+                pairs = order.prefix(cap).sorted().map { pairs[$0] }
+                context.log("capped at \(cap) pairs to match the size_of input")
+            }
         }
         let right = pairs.filter { $0.preferred == $0.truth }.count
         context.log("\(pairs.count) pairs from \(questions.count) questions; \(skipped) without a clear majority"

@@ -6,15 +6,17 @@
 /// - `positionFree` (default): the judge prefers the preferred response when `straight − swapped > 0`, which
 ///   cancels any constant bias towards a slot (an untrained judge's bias otherwise starves the filter);
 /// - `bothOrders`: the paper's rule — the raw verdict is right in both orders (`straight > 0 && swapped < 0`);
-/// - `eitherOrder`: right in at least one order.
+/// - `eitherOrder`: right in at least one order;
+/// - `all`: keep every pair whatever the verdict (the oracle arm, whose labels are ground truth).
 public enum AgreementRule: String, CaseIterable, Codable, Sendable {
-    case positionFree = "position-free", bothOrders = "both-orders", eitherOrder = "either-order"
+    case positionFree = "position-free", bothOrders = "both-orders", eitherOrder = "either-order", all
 
     public func agrees(straight: Double, swapped: Double) -> Bool {
         switch self {
         case .positionFree: straight - swapped > 0
         case .bothOrders: straight > 0 && swapped < 0
         case .eitherOrder: straight > 0 || swapped < 0
+        case .all: true
         }
     }
 }

@@ -43,6 +43,6 @@ public struct WorldBenchmarkNode: NodeType {
 /// The loop's node types, for the registry.
 public enum JudgeNodeTypes {
     public static var all: [any NodeType] {
-        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode()]
+        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode()]
     }
 }

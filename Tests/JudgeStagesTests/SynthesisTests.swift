@@ -107,6 +107,23 @@ func injected(_ kind: ErrorInjector.Kind, _ answer: String) -> Set<String> {
         #expect(TraceFilter.kept(margins, rule: .bothOrders) == [])
         #expect(TraceFilter.kept(margins, rule: .eitherOrder) == [0, 1])
         #expect(TraceFilter.kept([(0.5, -0.5)], rule: .bothOrders) == [0])
+        #expect(TraceFilter.kept(margins, rule: .all) == [0, 1])
+    }
+
+    @Test func oracleLabelsPreferTheTruthOverAWrongResponse() {
+        func pair(_ preferred: String, _ rejected: String, truth: String) -> Pair {
+            Pair(scene: 0, family: "count", question: "how many objects are there ?", preferred: preferred, rejected: rejected,
+                 source: "majority", truth: truth)
+        }
+        // Majority right: unchanged orientation.
+        #expect(OracleLabels.relabel(pair("2", "3", truth: "2")).map { [$0.preferred, $0.rejected] } == ["2", "3"])
+        // Majority wrong, the rejected sample right: swapped.
+        #expect(OracleLabels.relabel(pair("3", "2", truth: "2")).map { [$0.preferred, $0.rejected] } == ["2", "3"])
+        // Both wrong: the truth against the rejected one.
+        #expect(OracleLabels.relabel(pair("3", "4", truth: "2")).map { [$0.preferred, $0.rejected] } == ["2", "4"])
+        #expect(OracleLabels.relabel(pair("3", "4", truth: "2"))?.source == "ground-truth")
+        // Nothing wrong to reject.
+        #expect(OracleLabels.relabel(pair("2", "2", truth: "2")) == nil)
     }
 
     @Test func mixingGivesEarlierIterationsTheirShare() {

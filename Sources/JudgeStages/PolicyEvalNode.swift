@@ -1,0 +1,77 @@
+import Compute
+import Foundation
+import NodeKit
+import SyntheticWorld
+import TinyVLM
+
+/// `uses: model.eval` — how well a model answers the world's questions: greedy answers to `count`
+/// held-out questions per family (scenes from a stream no training node reads), scored by exact match
+/// against ground truth. The judge's trace is its own answer, so this bounds what the judge can check;
+/// it is the first thing to look at when a loop does not improve. Output `metrics`: JSON
+/// `{"families": {name: accuracy}, "closed": x, "open": x}`.
+public struct PolicyEvalNode: NodeType {
+    public init() {}
+    public let name = "model.eval"
+    public let implementationVersion = "1"
+    public let summary = "exact-match accuracy of a model's own answers, per question family"
+    public var params: [ParamSpec] {
+        [ParamSpec("seed", .int, default: .int(1), doc: "world seed (the held-out stream of it is used)"),
+         ParamSpec("count", .int, default: .int(64), doc: "questions per family")] + WorldParams.specs
+    }
+    public let inputs = [InputSpec("model", doc: "a model checkpoint")]
+    public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
+
+    public struct Metrics: Codable, Sendable, Equatable {
+        public var families: [String: Double]
+        public var closed: Double
+        public var open: Double
+    }
+
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let model = try Checkpoint.load(try context.input("model").path, threads: context.threads)
+        GEMM.defaultThreads = context.threads
+        let seed = UInt64(p["seed"]?.intValue ?? 1) ^ 0x5EED_0E7A_0000_0000
+        let world = WorldRef(seed: seed, world: try WorldParams.config(p))
+        let count = p["count"]?.intValue ?? 64
+        let tok = model.tokenizer
+        var rng = WorldRandom(seed: seed, stream: 70, index: 0)
+        var questions: [(Int, Question)] = []
+        var scene = 0
+        for family in Question.Family.allCases {
+            var made = 0, tries = 0
+            while made < count && tries < count * 20 {
+                tries += 1
+                scene += 1
+                guard let q = QuestionGenerator.question(family, about: SceneGenerator.scene(seed: seed, index: scene, config: world.world),
+                                                         rng: &rng) else { continue }
+                questions.append((scene, q))
+                made += 1
+            }
+        }
+        var answers: [[Int32]] = []
+        for start in stride(from: 0, to: questions.count, by: 128) {
+            let chunk = questions[start..<min(questions.count, start + 128)]
+            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
+                                                                    maxNewTokens: 60) },
+                                      options: SamplingOptions(stop: [tok.eos]))
+            context.progress(Double(answers.count) / Double(questions.count), "answering")
+        }
+        var right: [Question.Family: (Int, Int)] = [:]
+        for ((_, q), a) in zip(questions, answers) {
+            right[q.family, default: (0, 0)].1 += 1
+            if tok.decode(a) == q.answer { right[q.family, default: (0, 0)].0 += 1 }
+        }
+        func accuracy(_ families: [Question.Family]) -> Double {
+            let (r, n) = families.reduce((0, 0)) { ($0.0 + (right[$1]?.0 ?? 0), $0.1 + (right[$1]?.1 ?? 0)) }
+            return n == 0 ? 0 : Double(r) / Double(n)
+        }
+        let metrics = Metrics(families: Dictionary(uniqueKeysWithValues: right.map { ($0.key.rawValue, accuracy([$0.key])) }),
+                              closed: accuracy(Question.Family.closed), open: accuracy(Question.Family.open))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try encoder.encode(metrics).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
+        context.log(String(format: "closed %.3f open %.3f; ", metrics.closed, metrics.open)
+                    + metrics.families.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", "))
+    }
+}
