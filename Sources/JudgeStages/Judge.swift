@@ -4,8 +4,10 @@ import TinyVLM
 
 /// The judge protocol. For a pair (image, question, responses A and B) the judge first writes its trace —
 /// its own answer to the question, greedily, in the same layout as its question-answer training — and then
-/// reads `first : A second : B verdict :`. Its verdict margin is logit(first) − logit(second) at that slot
-/// (the verdict is constrained to those two words, so it can always be read). Both orders are scored.
+/// judges each response on its own: `response : R verdict :`, scored by logit(correct) − logit(wrong) at
+/// that slot (constrained to those two words, so a verdict can always be read). The pair's margin is
+/// A's score minus B's; since each response is scored alone, the verdict cannot depend on which one is
+/// shown first (position bias is impossible by construction, which loop-notes found essential).
 public struct Judge {
     public struct Input: Sendable {
         public var patches: [Float]
@@ -42,21 +44,23 @@ public struct Judge {
             var sequences: [(patches: [Float], tokens: [Int32])] = []
             for (k, input) in chunk.enumerated() {
                 let prefix = Prompts.question(input.question, tok) + traces[k]
-                sequences.append((input.patches, Prompts.judgeComparison(trace: prefix, first: input.responses.0, second: input.responses.1, tok)))
-                sequences.append((input.patches, Prompts.judgeComparison(trace: prefix, first: input.responses.1, second: input.responses.0, tok)))
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, response: input.responses.0, tok)))
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, response: input.responses.1, tok)))
             }
-            let margins = verdictMargins(sequences)
+            let scores = verdictScores(sequences)
             for (k, _) in chunk.enumerated() {
-                outputs.append(Output(trace: tok.decode(traces[k]), straight: margins[2 * k], swapped: margins[2 * k + 1]))
+                let margin = scores[2 * k] - scores[2 * k + 1]
+                outputs.append(Output(trace: tok.decode(traces[k]), straight: margin, swapped: -margin))
             }
         }
         return outputs
     }
 
-    /// logit(first) − logit(second) after each sequence's last token.
-    func verdictMargins(_ sequences: [(patches: [Float], tokens: [Int32])]) -> [Float] {
+    /// logit(correct) − logit(wrong) after each sequence's last token.
+    func verdictScores(_ sequences: [(patches: [Float], tokens: [Int32])]) -> [Float] {
         let tok = model.tokenizer, v = model.config.vocab
-        let first = Int(tok.id("first")), second = Int(tok.id("second"))
+        let verdict = Prompts.verdictTokens(tok)
+        let good = Int(verdict.good), bad = Int(verdict.bad)
         let time = min(model.config.maxText, sequences.map(\.tokens.count).max() ?? 1)
         var patches: [Float] = [], tokens: [Int32] = []
         for s in sequences {
@@ -69,21 +73,25 @@ public struct Judge {
                                         targets: Array(repeating: 0, count: n * time), mask: Array(repeating: 0, count: n * time)))
         return sequences.enumerated().map { (i, s) in
             let row = (i * time + min(time, s.tokens.count) - 1) * v
-            return logits[row + first] - logits[row + second]
+            return logits[row + good] - logits[row + bad]
         }
     }
 
-    /// Two training examples for a pair the judge agreed with: both orders, verdict pointing at the
-    /// preferred response, loss on the trace and the verdict (not on the copied responses).
+    /// Two training examples for a pair the judge agreed with: the preferred response judged `correct`
+    /// and the rejected one `wrong` (so the labels are balanced by construction), loss on the trace and
+    /// the verdict (not on the copied response). The verdict's loss counts `verdictWeight` times a trace
+    /// token's: one token among a trace's dozens would otherwise barely move the check the judge learns.
     public static func examples(patches: [Float], question: String, trace: String, preferred: String, rejected: String,
-                                tokenizer tok: Tokenizer) -> [Example] {
+                                verdictWeight: Float = 1, tokenizer tok: Tokenizer) -> [Example] {
         let prompt = Prompts.question(question, tok)
         let traceTokens = tok.encode(trace)
-        return [(preferred, rejected, "first"), (rejected, preferred, "second")].map { (a, b, verdict) in
-            let full = Prompts.judgeComparison(trace: traceTokens, first: a, second: b, tok)
-            // Unlearned: from the separator after the trace to the end of "verdict :".
-            return Example(patches: patches, prompt: prompt, completion: full + [tok.id(verdict)],
-                           unlearned: traceTokens.count..<full.count)
+        let verdict = Prompts.verdictTokens(tok)
+        return [(preferred, verdict.good), (rejected, verdict.bad)].map { (response, word) in
+            let full = Prompts.judgeResponse(trace: traceTokens, response: response, tok)
+            // Learned: the trace, the separator that ends it (else the judge forgets to stop and its
+            // traces run on into verdict words), and the verdict; unlearned: the copied response.
+            return Example(patches: patches, prompt: prompt, completion: full + [word],
+                           unlearned: traceTokens.count + 1..<full.count, emphasized: full.count..<full.count + 1, emphasis: verdictWeight)
         }
     }
 }

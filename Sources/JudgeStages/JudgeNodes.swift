@@ -22,7 +22,7 @@ public struct KeptTrace: Codable, Sendable, Equatable {
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
-    public let implementationVersion = "2"
+    public let implementationVersion = "3"
     public let summary = "judge every synthetic pair in both orders and keep the agreeing traces"
     public var params: [ParamSpec] {
         [ParamSpec("rule", .oneOf(AgreementRule.allCases.map(\.rawValue)), default: .string("position-free"),
@@ -88,13 +88,14 @@ public struct JudgeTracesNode: NodeType {
 public struct JudgeTrainNode: NodeType {
     public init() {}
     public let name = "judge.train"
-    public let implementationVersion = "1"
+    public let implementationVersion = "4"
     public let summary = "fine-tune the judge on its kept traces"
     public var params: [ParamSpec] {
         [ParamSpec("steps", .int, default: .int(300), doc: "optimisation steps"),
          ParamSpec("batch", .int, default: .int(32), doc: "examples per step"),
          ParamSpec("lr", .double, default: .double(1e-3), doc: "peak learning rate"),
          ParamSpec("warmup", .int, default: .int(20), doc: "warm-up steps"),
+         ParamSpec("verdict_weight", .double, default: .double(1), doc: "loss weight of the verdict token relative to a trace token"),
          ParamSpec("mix_previous", .double, default: .double(0.3), doc: "share of earlier iterations' kept data"),
          ParamSpec("seed", .int, default: .int(1), doc: "batch order and mixing seed")]
     }
@@ -112,7 +113,7 @@ public struct JudgeTrainNode: NodeType {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
             sets.append(kept.flatMap { k in
                 Judge.examples(patches: world.patches(k.scene), question: k.question, trace: k.trace, preferred: k.preferred,
-                               rejected: k.rejected, tokenizer: tok)
+                               rejected: k.rejected, verdictWeight: Float(p["verdict_weight"]?.doubleValue ?? 1), tokenizer: tok)
             })
         }
         var rng = WorldRandom(seed: UInt64(p["seed"]?.intValue ?? 1))
@@ -139,7 +140,7 @@ public struct JudgeTrainNode: NodeType {
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] { [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports")] }
     public let inputs = [InputSpec("judge", doc: "judge model checkpoint"), InputSpec("benchmark", doc: "a world.benchmark output")]

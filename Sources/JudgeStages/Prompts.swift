@@ -3,19 +3,21 @@ import TinyVLM
 
 /// The token layouts every model-facing node shares. A question-answer example is
 /// `<bos> question words <sep>` → `answer words <eos>`; the judge's prompt reuses that exact prefix so its
-/// trace (its own answer) is what the base model already does, then adds the two responses and a
-/// verdict slot: `… <sep> own answer <sep> first : A second : B verdict :` → `first|second <eos>`.
+/// trace (its own answer) is what the base model already does, then shows one response right after it
+/// and asks for a verdict on it: `… <sep> own answer <sep> response : R verdict :` → `correct|wrong <eos>`.
 public enum Prompts {
     public static func question(_ text: String, _ tokenizer: Tokenizer) -> [Int32] {
         [tokenizer.bos] + tokenizer.encode(text) + [tokenizer.sep]
     }
 
-    public static func judgeComparison(trace: [Int32], first: String, second: String, _ tokenizer: Tokenizer) -> [Int32] {
-        trace + [tokenizer.sep] + tokenizer.encode("first :") + tokenizer.encode(first) + tokenizer.encode("second :")
-            + tokenizer.encode(second) + tokenizer.encode("verdict :")
+    /// The judge's view of one response: its trace, then the response right after it (so checking one
+    /// against the other is a short-range comparison), then the verdict slot.
+    public static func judgeResponse(trace: [Int32], response: String, _ tokenizer: Tokenizer) -> [Int32] {
+        trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response) + tokenizer.encode("verdict :")
     }
 
-    public static func verdictTokens(_ tokenizer: Tokenizer) -> [Int32] { [tokenizer.id("first"), tokenizer.id("second")] }
+    /// The two words a verdict may be (constrained decoding reads only these).
+    public static func verdictTokens(_ tokenizer: Tokenizer) -> (good: Int32, bad: Int32) { (tokenizer.id("correct"), tokenizer.id("wrong")) }
 
     /// The world's tokenizer: its closed vocabulary plus the special tokens.
     public static func worldTokenizer() -> Tokenizer { Tokenizer(vocabulary: WorldVocabulary.words) }

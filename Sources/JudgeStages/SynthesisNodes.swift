@@ -93,16 +93,20 @@ public struct ClosedPairsNode: NodeType {
     }
 }
 
-/// `uses: pairs.open` — open-ended pairs: the policy answers caption and list questions, and the
-/// rule-based injector rewrites each answer with one error (object, attribute, count, position,
-/// addition, omission; weights in `mix`) to make the worse response.
+/// `uses: pairs.open` — open-ended pairs: the policy answers caption and list questions (sampled at
+/// `temperature`, the paper's 0.6 by default, so the preferred answer is not always the judge's own greedy
+/// trace word for word), and the rule-based injector rewrites each answer with one error (object,
+/// attribute, count, position, addition, omission; weights in `mix`) to make the worse response.
 public struct OpenPairsNode: NodeType {
     public init() {}
     public let name = "pairs.open"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
+            ParamSpec("temperature", .double, default: .double(0.6), doc: "sampling temperature of the policy's answer (0 = greedy)"),
+            ParamSpec("top_k", .int, default: .int(50), doc: "top-k"),
+            ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
             ParamSpec("mix", .map, default: .map(Dictionary(uniqueKeysWithValues: ErrorInjector.Kind.allCases.map { ($0.rawValue, .int(1)) })),
                       doc: "weight of each error kind: object, attribute, count, position, addition, omission"),
         ]
@@ -136,7 +140,9 @@ public struct OpenPairsNode: NodeType {
         let tok = policy.tokenizer
         let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
                                                                           maxNewTokens: 60) },
-                                      options: SamplingOptions(stop: [tok.eos]))
+                                      options: SamplingOptions(temperature: Float(p["temperature"]?.doubleValue ?? 0.6),
+                                                               topK: p["top_k"]?.intValue ?? 50, topP: Float(p["top_p"]?.doubleValue ?? 0.9),
+                                                               seed: world.seed &+ UInt64(iteration) &* 1_000_033, stop: [tok.eos]))
         var pairs: [Pair] = []
         for (k, (scene, q)) in questions.enumerated() {
             let answer = tok.decode(answers[k])

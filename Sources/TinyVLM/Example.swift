@@ -7,19 +7,26 @@ public struct Example: Sendable, Equatable {
     /// Completion positions that carry no loss (e.g. the responses a judge copies between its trace and
     /// its verdict).
     public var unlearned: Range<Int>
+    /// Completion positions whose loss counts `emphasis` times (e.g. a judge's one-token verdict, which
+    /// would otherwise be drowned by the trace before it).
+    public var emphasized: Range<Int>
+    public var emphasis: Float
 
-    public init(patches: [Float], prompt: [Int32], completion: [Int32], unlearned: Range<Int> = 0..<0) {
+    public init(patches: [Float], prompt: [Int32], completion: [Int32], unlearned: Range<Int> = 0..<0,
+                emphasized: Range<Int> = 0..<0, emphasis: Float = 1) {
         self.patches = patches
         self.prompt = prompt
         self.completion = completion
         self.unlearned = unlearned
+        self.emphasized = emphasized
+        self.emphasis = emphasis
     }
 }
 
 extension Batch {
     /// Packs examples into a batch padded to the longest (capped at `maxText`): text is
     /// `prompt completion <eos>`, targets are the next tokens, and the mask covers the positions whose
-    /// target is a completion token or the final `<eos>`.
+    /// target is a completion token or the final `<eos>` (weighted by the example's emphasis where asked).
     public init(examples: [Example], tokenizer: Tokenizer, maxText: Int) {
         let time = min(maxText, examples.map { $0.prompt.count + $0.completion.count }.max() ?? 1)
         var patches: [Float] = [], tokens: [Int32] = [], targets: [Int32] = [], mask: [Float] = []
@@ -31,7 +38,8 @@ extension Batch {
                 let hasTarget = t + 1 < text.count
                 targets.append(hasTarget ? text[t + 1] : tokenizer.pad)
                 let inCompletion = t + 1 - e.prompt.count
-                mask.append(hasTarget && inCompletion >= 0 && !e.unlearned.contains(inCompletion) ? 1 : 0)
+                let learned = hasTarget && inCompletion >= 0 && !e.unlearned.contains(inCompletion)
+                mask.append(learned ? (e.emphasized.contains(inCompletion) ? e.emphasis : 1) : 0)
             }
         }
         self.init(size: examples.count, time: time, patches: patches, tokens: tokens, targets: targets, mask: mask)
