@@ -46,6 +46,7 @@ public struct WorldBenchmarkNode: NodeType {
 /// The loop's node types, for the registry.
 public enum JudgeNodeTypes {
     public static var all: [any NodeType] {
-        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode()]
+        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode(),
+         ReportNode()]
     }
 }
