@@ -10,6 +10,9 @@ import JudgeEval
 /// Invariants: `iterations` is sorted by benchmark, then iteration, with one row per pair; every
 /// benchmark of `iterations` has a `random`, a `longer` and a `gain` entry; `kept` is in iteration order.
 public struct LoopReport: Codable, Sendable, Equatable {
+    /// `report.json`'s format version.
+    public static let formatVersion = 1
+    public var version = LoopReport.formatVersion
     public var iterations: [Row]
     public var references: References
     public var kept: [KeptRow]

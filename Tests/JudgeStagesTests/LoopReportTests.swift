@@ -80,7 +80,7 @@ func eval(_ benchmark: String?, _ iteration: Int?, macro: Double, categories: [S
         let b = try LoopReport.build(evals: evals.reversed(), kept: [["count": .init(pairs: 2, kept: 1)]]).json()
         #expect(a == b)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(a)) as? [String: Any])
-        #expect(json.keys.sorted() == ["gain", "iterations", "kept", "references"])
+        #expect(json.keys.sorted() == ["gain", "iterations", "kept", "references", "version"])
         let row = try #require((json["iterations"] as? [[String: Any]])?.first)
         #expect(row.keys.sorted() == ["benchmark", "categories", "items", "iteration", "macro", "overall", "position_consistency", "unparseable"])
         let kept = try #require((json["kept"] as? [[String: Any]])?.first)
