@@ -53,6 +53,8 @@ import WorkflowSpec
 
     @Test func starOnItsOwnGroupInsideTheGroupIsAnError() {
         let found = errors(["w.yaml": Self.loop.replacingOccurrences(of: "inputs: {data: traces}", with: "inputs: {data: \"traces@*\"}")])
-        #expect(found.contains { $0.contains("'traces@*' inside its own repeat group would read later iterations too") })
+        // Reported once, although the stage is resolved once per iteration.
+        #expect(found.count == 1)
+        #expect(found.first?.contains("'traces@*' inside its own repeat group would read later iterations too") == true)
     }
 }
