@@ -35,6 +35,17 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
     public var positionConsistency: Double
     public var unparseable: Int
 
+    public init(items: Int, overall: Double, macro: Double, overallCoinFlip: Double, categories: [String: Double],
+                positionConsistency: Double, unparseable: Int) {
+        self.items = items
+        self.overall = overall
+        self.macro = macro
+        self.overallCoinFlip = overallCoinFlip
+        self.categories = categories
+        self.positionConsistency = positionConsistency
+        self.unparseable = unparseable
+    }
+
     public static func score(_ judgements: [ItemJudgement]) -> BenchmarkMetrics {
         var right: [String: Int] = [:], judged: [String: Int] = [:]
         var coinRight = 0.0, consistent = 0, unparseable = 0

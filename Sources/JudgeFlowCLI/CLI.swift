@@ -28,8 +28,9 @@ public enum CLI {
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
-      results FILE [--set k=v]... [--json]
-                           judge metrics of the workflow's latest run, by iteration and benchmark
+      results FILE [--set k=v]... [--json | --markdown]
+                           the latest run's results: its report node's report.md (--json: report.json),
+                           or without one, judge metrics by iteration and benchmark
       eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--format F] [--json]
                            score a judge on a benchmark, both response orders
       world scene --seed S --index I [-o SCENE.json]

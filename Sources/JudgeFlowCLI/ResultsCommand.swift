@@ -4,18 +4,41 @@ import JudgeStages
 import NodeKit
 import WorkflowPlan
 
-/// `judgeflow results WORKFLOW [--json]`: the metrics of every `judge.eval` node of the workflow's latest
-/// run, by iteration (`eval@3` → 3; a node without `@` is iteration 0) and benchmark, with the reference
-/// judges. Nodes not yet evaluated are listed as missing.
+/// `judgeflow results WORKFLOW [--json] [--markdown]`: the results of the workflow's latest run. When the
+/// workflow has a `report` node whose output is recorded, its `report.md` (default, `--markdown`) or
+/// `report.json` (`--json`) verbatim. Otherwise the metrics of every `judge.eval` node by iteration
+/// (`eval@3` → 3; a node without `@` is iteration 0) and benchmark, with the reference judges; nodes not
+/// yet evaluated are listed as missing.
 enum ResultsCommand {
     static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json"])
+        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json", "--markdown"])
+        if args.flag("--json") && args.flag("--markdown") { throw .usage("results: choose one of --json and --markdown") }
         let path = try CLI.workflowPath(args)
         let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
         let store = try CLI.openStore(args)
         guard let record = store.workflowRecord(id: ArtifactStore.workflowID(for: path)) else {
             throw .failed("no run of \(path) is recorded in \(store.root); run it first")
         }
+        if let text = reportFile(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store) {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return 0
+        }
+        return evalTable(graph: graph, record: record, store: store, json: args.flag("--json"))
+    }
+
+    /// A file of the first `report` node (in graph order) whose output the latest run recorded.
+    static func reportFile(_ name: String, graph: Graph, record: WorkflowRecord, store: ArtifactStore) -> String? {
+        for node in graph.nodes where node.type.name == "report" {
+            guard let key = record.nodes[node.name]?.key, let output = store.manifest(for: key)?.outputs["report"], output.isTree,
+                  let entry = try? store.tree(output.digest).entries.first(where: { $0.path == name }),
+                  let bytes = try? store.read(entry.digest) else { continue }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// Without a report node: every judge.eval node's metrics, placed by node name.
+    static func evalTable(graph: Graph, record: WorkflowRecord, store: ArtifactStore, json: Bool) -> Int32 {
         var rows: [[String: Any]] = []
         var references: [String: Any] = [:]
         var missing: [String] = []
@@ -30,13 +53,14 @@ enum ResultsCommand {
             let m = report.judge
             rows.append(["iteration": node.name.contains("@") ? iteration : 0, "benchmark": benchmark, "node": node.name,
                          "overall": m.overall, "macro": m.macro, "categories": m.categories,
-                         "positionConsistency": m.positionConsistency, "unparseable": m.unparseable])
+                         "positionConsistency": m.positionConsistency, "position_consistency": m.positionConsistency,
+                         "unparseable": m.unparseable])
             references["random"] = ["overall": report.random.overall, "macro": report.random.macro]
             references["longer"] = ["overall": report.longer.overall, "macro": report.longer.macro]
         }
         rows.sort { ($0["benchmark"] as! String, $0["iteration"] as! Int) < ($1["benchmark"] as! String, $1["iteration"] as! Int) }
         references["oracle"] = NSNull()
-        if args.flag("--json") {
+        if json {
             CLI.printJSON(["iterations": rows, "references": references, "missing": missing])
             return 0
         }

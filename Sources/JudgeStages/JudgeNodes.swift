@@ -136,13 +136,17 @@ public struct JudgeTrainNode: NodeType {
 }
 
 /// `uses: judge.eval` — scores a judge on a benchmark directory (both orders) and writes metrics JSON
-/// with the same fields `judgeflow eval --json` prints, plus the random and longer-response references.
+/// with the same fields `judgeflow eval --json` prints, plus the random and longer-response references,
+/// and which benchmark and iteration they belong to (so a report can place them without the DAG).
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
     public let implementationVersion = "2"
     public let summary = "benchmark a judge in both response orders"
-    public var params: [ParamSpec] { [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports")] }
+    public var params: [ParamSpec] {
+        [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),
+         ParamSpec("iteration", .int, default: .int(0), doc: "iteration shown in reports; 0 = the base judge")]
+    }
     public let inputs = [InputSpec("judge", doc: "judge model checkpoint"), InputSpec("benchmark", doc: "a world.benchmark output")]
     public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
 
@@ -168,19 +172,12 @@ public struct JudgeEvalNode: NodeType {
             context.progress(Double(judgements.count) / Double(items.count), "evaluating")
         }
         let report = EvalReport(judge: BenchmarkMetrics.score(judgements), random: BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 7)),
-                                longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: context.params["label"]?.stringValue ?? "")
+                                longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: context.params["label"]?.stringValue ?? "",
+                                benchmark: try BenchmarkDescription.name(ofDirectory: dir), iteration: context.params["iteration"]?.intValue ?? 0)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try encoder.encode(report).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
         context.log(String(format: "macro %.3f overall %.3f consistency %.3f", report.judge.macro, report.judge.overall,
                            report.judge.positionConsistency))
     }
-}
-
-/// What `judge.eval` writes.
-public struct EvalReport: Codable, Sendable {
-    public var judge: BenchmarkMetrics
-    public var random: BenchmarkMetrics
-    public var longer: BenchmarkMetrics
-    public var label: String
 }

@@ -4,11 +4,12 @@ import NodeKit
 import SyntheticWorld
 
 /// `uses: world.benchmark` — a judge benchmark from held-out scenes of the embedded world: a directory
-/// with `items.jsonl` (docs/benchmarks.md) and `images/N.png`.
+/// with `items.jsonl` (docs/benchmarks.md), `images/N.png` and `benchmark.json` (style, items per
+/// category and seed, so the metrics computed on it can name it).
 public struct WorldBenchmarkNode: NodeType {
     public init() {}
     public let name = "world.benchmark"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "VL-RewardBench- or Multimodal-RewardBench-style pairs from held-out world scenes"
     public var params: [ParamSpec] {
         [ParamSpec("style", .oneOf(BenchmarkBuilder.Style.allCases.map(\.rawValue)), default: .string("vl-rewardbench"),
@@ -35,6 +36,8 @@ public struct WorldBenchmarkNode: NodeType {
             if n % 100 == 0 { context.progress(Double(n) / Double(drafts.count), "rendering") }
         }
         try Data(BenchmarkFile.encode(drafts.map(\.item))).write(to: URL(fileURLWithPath: directory + "/items.jsonl"))
+        let description = BenchmarkDescription(style: style.rawValue, itemsPerCategory: count, seed: context.params["seed"]?.intValue ?? 0)
+        try Data(description.encoded()).write(to: URL(fileURLWithPath: directory + "/" + BenchmarkDescription.fileName))
         let perCategory = Dictionary(grouping: drafts, by: \.item.category).mapValues(\.count)
         context.log("\(drafts.count) items: " + perCategory.keys.sorted().map { "\($0) \(perCategory[$0]!)" }.joined(separator: ", "))
     }
@@ -43,6 +46,7 @@ public struct WorldBenchmarkNode: NodeType {
 /// The loop's node types, for the registry.
 public enum JudgeNodeTypes {
     public static var all: [any NodeType] {
-        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode()]
+        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode(),
+         ReportNode()]
     }
 }

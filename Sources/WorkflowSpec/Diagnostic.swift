@@ -30,14 +30,19 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
-/// Collects diagnostics while a pass keeps going, so a user sees all errors at once.
+/// Collects diagnostics while a pass keeps going, so a user sees all errors at once. A stage of a repeat
+/// group is resolved once per iteration; an identical diagnostic (same place, message and hint) is kept once.
 public struct DiagnosticSink: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
+    private var seen: Set<Diagnostic> = []
     public init() {}
     public mutating func error(_ location: SourceLocation, _ message: String, hint: String? = nil) {
-        diagnostics.append(Diagnostic(location, message, hint: hint))
+        let diagnostic = Diagnostic(location, message, hint: hint)
+        if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
     }
-    public mutating func append(contentsOf other: [Diagnostic]) { diagnostics += other }
+    public mutating func append(contentsOf other: [Diagnostic]) {
+        for diagnostic in other where seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
+    }
     public var isEmpty: Bool { diagnostics.isEmpty }
     /// Throws the collected diagnostics, if any.
     public func check() throws(SpecError) {

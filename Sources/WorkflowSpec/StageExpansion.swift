@@ -12,12 +12,15 @@ import NodeKit
 ///   first:                     # deep-merged into the first iteration only
 ///     train: {inputs: {init: base}}
 /// ```
+/// Outside the group, `train@*` reads every iteration of `train` (StageExpansion+AllIterations.swift).
 struct StageExpansion {
     static let leafKeys = ["uses", "with", "inputs", "description"]
     static let groupKeys = ["repeat", "as", "from", "stages", "first", "description"]
 
     var sink = DiagnosticSink()
     var nodes: [ResolvedNode] = []
+    /// Stage name → its iterations in order, for every stage of a repeat group (empty for `repeat: 0`).
+    var iterationsByStage: [String: [Int]] = [:]
 
     mutating func expand(stages: YAMLNode, variables: [String: Value]) {
         guard let entries = stages.entries else {
@@ -37,6 +40,7 @@ struct StageExpansion {
                             localNames: [], iterationSuffix: "", interpolation: Interpolation(variables: variables))
             }
         }
+        expandAllIterationReferences()
     }
 
     static func isValidName(_ name: String) -> Bool {
@@ -73,6 +77,7 @@ struct StageExpansion {
             sink.error(name.keyLocation, "`first:` names '\(name.key)', which is not a stage of this group",
                        hint: Suggestion.hint(for: name.key, in: Array(localNames), noun: "stage"))
         }
+        for entry in inner { iterationsByStage[entry.key, default: []] += Array(first..<(first + n)) }
         for i in first..<(first + n) {
             var scope = variables
             scope[variable] = .int(i)
@@ -123,6 +128,10 @@ struct StageExpansion {
                 inputs[entry.key] = refNodes.map { refNode in
                     var ref = Reference(parsing: interpolation.text(of: refNode, into: &sink), at: refNode.location)
                     if localNames.contains(ref.node) { ref.node += iterationSuffix }
+                    if let stage = Self.allIterationsStage(ref), localNames.contains(stage) {
+                        sink.error(ref.location, "'\(ref.description)' inside its own repeat group would read later iterations too",
+                                   hint: "read one earlier iteration, e.g. \(stage)@${i - 1}; use \(stage)@* from a stage outside the group")
+                    }
                     return ref
                 }
             }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The quick-start loop at a size that runs in seconds: every node type wired as in
-/// workflows/quickstart.yaml, then one edit in iteration 2 reruns exactly its cone.
+/// workflows/quickstart.yaml, then one edit in iteration 2 reruns exactly its cone, and `results` prints
+/// the report node's output.
 @Suite struct LoopJourneyTests {
     static let tiny = ["--set", "base.steps=20", "--set", "base.scenes=40", "--set", "base.d=16", "--set", "base.layers=1",
                        "--set", "base.heads=2", "--set", "closed.count=6", "--set", "closed.samples=4", "--set", "closed.threshold=2",
@@ -17,22 +18,50 @@ import Testing
         let p = Project()
         let cold = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny)
         #expect(cold.status == 0, "\(cold.stderr.suffix(2000))")
-        // 13 nodes; at this toy size some iterations produce identical artifacts, which the store dedupes.
-        #expect((cold.counts?.ran ?? 0) + (cold.counts?.cached ?? 0) == 13 && cold.counts?.failed == 0)
+        // 14 nodes; at this toy size some iterations produce identical artifacts, which the store dedupes.
+        #expect((cold.counts?.ran ?? 0) + (cold.counts?.cached ?? 0) == 14 && cold.counts?.failed == 0)
         let again = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny)
-        #expect(again.counts?.ran == 0 && again.counts?.cached == 13)
+        #expect(again.counts?.ran == 0 && again.counts?.cached == 14)
         let status = p.judgeflow(["status", quickstart(), "--store", "store"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
         #expect(status.stdout.contains("stale: traces@2\n    param rule changed \"position-free\" → \"both-orders\""))
         let edited = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
         #expect(edited.status == 0)
-        // traces@2 reruns; judge@2 and eval@2 rerun unless early cutoff spares them (same kept set).
-        #expect((1...3).contains(edited.counts?.ran ?? -1) && edited.counts?.cached == 13 - (edited.counts?.ran ?? 0))
+        // traces@2 reruns; judge@2, eval@2 and the report rerun unless early cutoff spares them (same kept set).
+        #expect((1...4).contains(edited.counts?.ran ?? -1) && edited.counts?.cached == 14 - (edited.counts?.ran ?? 0))
         let metrics = p.judgeflow(["show", "eval@2", "--store", "store", "--json"])
         #expect(metrics.stdout.contains("\"metrics\""))
-        let results = p.judgeflow(["results", quickstart(), "--store", "store", "--json"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
+        let report = p.judgeflow(["show", "report", "--store", "store", "--json"])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect(shown["stored"] as? Bool == true && (shown["outputs"] as? [String: Any])?["report"] != nil)
+
+        let edit = Self.tiny + ["--set", "traces@2.rule=both-orders"]
+        let results = p.judgeflow(["results", quickstart(), "--store", "store", "--json"] + edit)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
         let iterations = try #require(json["iterations"] as? [[String: Any]])
         #expect(iterations.map { $0["iteration"] as? Int } == [0, 1, 2])
+        #expect(iterations.allSatisfy { $0["benchmark"] as? String == "vl-rewardbench" })
+        #expect(iterations.allSatisfy { $0["position_consistency"] is Double && ($0["categories"] as? [String: Any])?.count == 3 })
+        let references = try #require(json["references"] as? [String: Any])
+        #expect((references["random"] as? [String: Any])?["vl-rewardbench"] != nil)
+        #expect((references["longer"] as? [String: Any])?["vl-rewardbench"] != nil)
+        #expect((json["kept"] as? [[String: Any]])?.map { $0["iteration"] as? Int } == [1, 2])
+        #expect((json["gain"] as? [String: Any])?["vl-rewardbench"] != nil)
+        let table = p.judgeflow(["results", quickstart(), "--store", "store"] + edit)
+        #expect(table.status == 0 && table.stdout.contains("## vl-rewardbench") && table.stdout.contains("| iteration 2 |"))
+        #expect(table.stdout.contains("| random |") && table.stdout.contains("## Kept traces"))
+        #expect(p.judgeflow(["results", quickstart(), "--store", "store", "--markdown"] + edit).stdout == table.stdout)
+    }
+
+    @Test func resultsWithoutAReportNodeListEveryEvalNode() throws {
+        let p = Project()
+        p.write("no-report.yaml", "extends: \(quickstart())\nparams: {iterations: 1}\nstages:\n  report: ~\n")
+        let run = p.judgeflow(["run", "no-report.yaml", "--store", "store"] + Self.tiny)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let results = p.judgeflow(["results", "no-report.yaml", "--store", "store", "--json"] + Self.tiny)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
+        let iterations = try #require(json["iterations"] as? [[String: Any]])
+        #expect(iterations.map { $0["node"] as? String } == ["eval0", "eval@1"])
+        #expect(iterations.allSatisfy { $0["positionConsistency"] is Double && $0["position_consistency"] is Double })
         #expect((json["references"] as? [String: Any])?["random"] != nil)
     }
 }
