@@ -2,6 +2,8 @@ import Foundation
 import JudgeEval
 import NodeKit
 import SyntheticWorld
+import Compute
+import TinyVLM
 
 /// `uses: world.benchmark` — a judge benchmark from held-out scenes of the embedded world: a directory
 /// with `items.jsonl` (docs/benchmarks.md), `images/N.png` and `benchmark.json` (style, items per
@@ -9,16 +11,19 @@ import SyntheticWorld
 public struct WorldBenchmarkNode: NodeType {
     public init() {}
     public let name = "world.benchmark"
-    public let implementationVersion = "2"
+    public let implementationVersion = "3"
     public let summary = "VL-RewardBench- or Multimodal-RewardBench-style pairs from held-out world scenes"
     public var params: [ParamSpec] {
         [ParamSpec("style", .oneOf(BenchmarkBuilder.Style.allCases.map(\.rawValue)), default: .string("vl-rewardbench"),
                    doc: "which benchmark's categories to build"),
          ParamSpec("seed", .int, default: .int(1000), doc: "benchmark seed (scenes come from a stream no training node uses)"),
-         ParamSpec("items_per_category", .int, default: .int(200), doc: "items in each category (200 → one item moves accuracy 0.25 points)")]
+         ParamSpec("items_per_category", .int, default: .int(200), doc: "items in each category (200 → one item moves accuracy 0.25 points)"),
+         ParamSpec("sampled_share", .double, default: .double(0.5),
+                   doc: "share of eligible items whose rejected response is a model's own wrong sample (with `samplers`)")]
             + WorldParams.specs
     }
-    public let inputs: [InputSpec] = []
+    public let inputs = [InputSpec("samplers", required: false, multiple: true,
+                                   doc: "model checkpoints at several training stages whose wrong samples become rejected responses")]
     public func outputs(params: [String: Value]) -> [String] { ["benchmark"] }
 
     public func run(_ context: NodeContext) throws {
@@ -27,7 +32,10 @@ public struct WorldBenchmarkNode: NodeType {
         guard count > 0 else { throw NodeError.invalid("items_per_category must be positive") }
         let builder = BenchmarkBuilder(style: style, seed: UInt64(truncatingIfNeeded: context.params["seed"]?.intValue ?? 0),
                                        itemsPerCategory: count, world: try WorldParams.config(context.params))
-        let drafts = builder.drafts()
+        let samplers = try (context.inputs["samplers"] ?? []).map { try Checkpoint.load($0.path, threads: context.threads) }
+        GEMM.defaultThreads = context.threads
+        let drafts = SampledNegatives.apply(builder.drafts(), builder: builder, samplers: samplers,
+                                            share: context.params["sampled_share"]?.doubleValue ?? 0.5, seed: builder.seed)
         let directory = context.outputPath("benchmark")
         try FileManager.default.createDirectory(atPath: directory + "/images", withIntermediateDirectories: true)
         var written = Set<Int>()
