@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "ArtifactStore", dependencies: ["CCrypto"]),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit"]),
         .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
-                                                    "SyntheticWorld", "JudgeEval", "JudgeStages"]),
+                                                    "SyntheticWorld", "JudgeEval", "JudgeStages", "TinyVLM", "Compute"]),
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.

@@ -31,7 +31,7 @@ public enum CLI {
       results FILE [--set k=v]... [--json | --markdown]
                            the latest run's results: its report node's report.md (--json: report.json),
                            or without one, judge metrics by iteration and benchmark
-      eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--format F] [--json]
+      eval --judge random|longer|MODEL|NODE --bench FILE.jsonl|DIR|NODE [--format F] [--json]
                            score a judge on a benchmark, both response orders
       world scene --seed S --index I [-o SCENE.json]
                            print one scene of the embedded world as JSON

@@ -1,26 +1,36 @@
 import ArtifactStore
 import Foundation
+import Compute
 import JudgeEval
+import JudgeStages
+import TinyVLM
 
 /// `judgeflow eval --judge JUDGE --bench BENCH [--json]`: scores a judge on a benchmark in both response
 /// orders. BENCH is a `.jsonl` file, a directory holding `items.jsonl`, or a node (`node` or
 /// `node.output`) whose latest recorded output is a benchmark. JUDGE is a reference judge (`random`,
-/// `longer`); model judges are added with the embedded model.
+/// `longer`), a model checkpoint (`.safetensors`), or a node whose latest recorded output is one
+/// (`judge@4`, `base`).
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
-            throw .usage("usage: judgeflow eval --judge random|longer --bench FILE.jsonl|DIR|NODE [--json]")
+            throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE --bench FILE.jsonl|DIR|NODE [--json]")
         }
-        let path = try benchmarkFile(bench, args)
+        let path = try storedFile(bench, args, treeFile: "items.jsonl")
         let items = try readItems(path, format: args.value("--format") ?? "judgeflow")
         let judgements: [ItemJudgement]
         switch judge {
         case "random": judgements = ReferenceJudges.random(items, seed: UInt64(args.value("--seed") ?? "0") ?? 0)
         case "longer": judgements = ReferenceJudges.longer(items)
         default:
-            throw .usage("judge '\(judge)': this build scores the reference judges `random` and `longer`; "
-                         + "model checkpoints arrive with the embedded model")
+            let checkpoint = try storedFile(judge, args, treeFile: nil)
+            do {
+                let model = try Checkpoint.load(checkpoint, threads: 2)
+                GEMM.defaultThreads = 2
+                judgements = try BenchmarkJudging.judge(items, directory: (path as NSString).deletingLastPathComponent, model: model)
+            } catch {
+                throw .failed("judge \(judge): \(error)")
+            }
         }
         let m = BenchmarkMetrics.score(judgements)
         if args.flag("--json") {
@@ -78,11 +88,11 @@ enum EvalCommand {
         }
     }
 
-    /// A file, a directory with items.jsonl, or a node output from the store (materialized under tmp/).
-    static func benchmarkFile(_ bench: String, _ args: Arguments) throws(CLIError) -> String {
+    /// A file, a directory (holding `treeFile`), or a node output from the store (materialized under tmp/).
+    static func storedFile(_ bench: String, _ args: Arguments, treeFile: String?) throws(CLIError) -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: bench, isDirectory: &isDirectory) {
-            return isDirectory.boolValue ? bench + "/items.jsonl" : bench
+            return isDirectory.boolValue ? bench + "/" + (treeFile ?? "") : bench
         }
         let store = try CLI.openStore(args)
         let name = bench.split(separator: ".", maxSplits: 1).map(String.init)
@@ -96,7 +106,7 @@ enum EvalCommand {
         do {
             let directory = try store.makeWorkDirectory() + "/bench"
             try store.materialize(ref, at: directory)
-            return ref.isTree ? directory + "/items.jsonl" : directory
+            return ref.isTree ? directory + "/" + (treeFile ?? "") : directory
         } catch {
             throw .store(error)
         }

@@ -155,22 +155,7 @@ public struct JudgeEvalNode: NodeType {
         GEMM.defaultThreads = context.threads
         let dir = try context.input("benchmark").path
         let items = try BenchmarkFile.read(dir + "/items.jsonl")
-        let judge = Judge(model: model)
-        var judgements: [ItemJudgement] = []
-        for start in stride(from: 0, to: items.count, by: 64) {
-            let chunk = Array(items[start..<min(items.count, start + 64)])
-            let inputs = try chunk.map { item -> Judge.Input in
-                guard let data = FileManager.default.contents(atPath: dir + "/" + item.image) else { throw NodeError.invalid("missing image \(item.image)") }
-                let image = try PNG.decode(Array(data))
-                return Judge.Input(patches: Patches.features(rgb: image.pixels, size: image.width, patch: 8), question: item.query,
-                                   responses: (item.responses[0], item.responses[1]))
-            }
-            for (item, out) in zip(chunk, judge.judge(inputs)) {
-                judgements.append(ItemJudgement(item: item, straight: out.straight > 0 ? .first : .second,
-                                                swapped: out.swapped > 0 ? .first : .second))
-            }
-            context.progress(Double(judgements.count) / Double(items.count), "evaluating")
-        }
+        let judgements = try BenchmarkJudging.judge(items, directory: dir, model: model) { context.progress($0, "evaluating") }
         let report = EvalReport(judge: BenchmarkMetrics.score(judgements), random: BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 7)),
                                 longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: context.params["label"]?.stringValue ?? "",
                                 benchmark: try BenchmarkDescription.name(ofDirectory: dir), iteration: context.params["iteration"]?.intValue ?? 0)

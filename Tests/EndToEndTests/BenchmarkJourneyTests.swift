@@ -13,6 +13,36 @@ import Testing
         #expect((json["categories"] as? [String: Any])?.keys.sorted() == ["general", "hallucination", "reasoning"])
     }
 
+    @Test func aModelCheckpointJudgesByNodeNameAndByFileAndItsSamplesJoinTheBenchmark() throws {
+        let p = Project()
+        p.write("wf.yaml", """
+        x-world: &world {image_size: 24, grid: 3, max_objects: 2}
+        stages:
+          base:
+            uses: model.pretrain
+            with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96}
+          bench:
+            uses: world.benchmark
+            inputs: {samplers: [base]}
+            with: {<<: *world, items_per_category: 6, sampled_share: 1}
+        """)
+        let run = p.judgeflow("run", "wf.yaml")
+        #expect(run.status == 0, "\(run.stderr)")
+        let byNode = p.judgeflow("eval", "--judge", "base", "--bench", "bench", "--json")
+        #expect(byNode.status == 0, "\(byNode.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(byNode.stdout.utf8)) as? [String: Any])
+        #expect(json["items"] as? Int == 18 && json["unparseable"] as? Int == 0)
+        // The same checkpoint as a file scores the same.
+        let show = p.judgeflow("show", "base", "--workflow", "wf.yaml", "--json")
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let digest = try #require(((shown["outputs"] as? [String: Any])?["model"] as? [String: Any])?["digest"] as? String)
+        let path = "artifacts/objects/\(digest.prefix(2))/\(digest)"
+        let byFile = p.judgeflow("eval", "--judge", path, "--bench", "bench", "--json")
+        #expect(byFile.status == 0 && byFile.stdout == byNode.stdout, "\(byFile.stderr)")
+        let missing = p.judgeflow("eval", "--judge", "nosuch", "--bench", "bench")
+        #expect(missing.status == 2 && missing.stderr.contains("'nosuch' is neither a file nor a node"))
+    }
+
     @Test func vlRewardBenchLayoutIsScored() {
         let p = Project()
         p.write("vlrb.jsonl", """
