@@ -6,7 +6,8 @@ import WorkflowPlan
 
 /// `judgeflow results WORKFLOW [--json] [--markdown]`: the results of the workflow's latest run. When the
 /// workflow has a `report` node whose output is recorded, its `report.md` (default, `--markdown`) or
-/// `report.json` (`--json`) verbatim. Otherwise the metrics of every `judge.eval` node by iteration
+/// `report.json` (`--json`) verbatim; several (a matrix's variants) are printed one after another, or as
+/// `{"reports": {node: report}}`. Otherwise the metrics of every `judge.eval` node by iteration
 /// (`eval@3` → 3; a node without `@` is iteration 0) and benchmark, with the reference judges; nodes not
 /// yet evaluated are listed as missing.
 enum ResultsCommand {
@@ -19,22 +20,34 @@ enum ResultsCommand {
         guard let record = store.workflowRecord(id: ArtifactStore.workflowID(for: path)) else {
             throw .failed("no run of \(path) is recorded in \(store.root); run it first")
         }
-        if let text = reportFile(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store) {
+        let reports = reportFiles(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store)
+        if reports.count == 1 {
+            let text = reports[0].text
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return 0
+        }
+        if !reports.isEmpty {
+            // A matrix: one report per variant, named by its node (`report[arm=majority]`).
+            if args.flag("--json") {
+                var all: [String: Any] = [:]
+                for r in reports { all[r.node] = (try? JSONSerialization.jsonObject(with: Data(r.text.utf8))) ?? NSNull() }
+                CLI.printJSON(["reports": all])
+            } else {
+                print(reports.map { "# \($0.node)\n\n\($0.text)" }.joined(separator: "\n"))
+            }
             return 0
         }
         return evalTable(graph: graph, record: record, store: store, json: args.flag("--json"))
     }
 
-    /// A file of the first `report` node (in graph order) whose output the latest run recorded.
-    static func reportFile(_ name: String, graph: Graph, record: WorkflowRecord, store: ArtifactStore) -> String? {
-        for node in graph.nodes where node.type.name == "report" {
+    /// A file of every `report` node (in graph order) whose output the latest run recorded.
+    static func reportFiles(_ name: String, graph: Graph, record: WorkflowRecord, store: ArtifactStore) -> [(node: String, text: String)] {
+        graph.nodes.filter { $0.type.name == "report" }.compactMap { node in
             guard let key = record.nodes[node.name]?.key, let output = store.manifest(for: key)?.outputs["report"], output.isTree,
                   let entry = try? store.tree(output.digest).entries.first(where: { $0.path == name }),
-                  let bytes = try? store.read(entry.digest) else { continue }
-            return String(decoding: bytes, as: UTF8.self)
+                  let bytes = try? store.read(entry.digest) else { return nil }
+            return (node.name, String(decoding: bytes, as: UTF8.self))
         }
-        return nil
     }
 
     /// Without a report node: every judge.eval node's metrics, placed by node name.

@@ -70,3 +70,43 @@ extension Project {
     @discardableResult
     func judgeflow(_ arguments: [String]) -> Result { finish(start(arguments)) }
 }
+
+@Suite struct MatrixResultsTests {
+    /// A matrix gives one report per variant; `results` prints each under its node name, and `--json`
+    /// keys them by node.
+    @Test func resultsOfAMatrixPrintEveryVariantsReport() throws {
+        let p = Project()
+        p.write("wf.yaml", """
+        matrix:
+          lr: [0.001, 0.002]
+        x-world: &world {image_size: 24, grid: 3, max_objects: 2}
+        stages:
+          base:
+            uses: model.pretrain
+            with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96}
+          bench:
+            uses: world.benchmark
+            with: {<<: *world, items_per_category: 4}
+          eval0:
+            uses: judge.eval
+            inputs: {judge: base, benchmark: bench}
+          tuned:
+            uses: model.pretrain
+            with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96, lr: "${lr}"}
+          eval1:
+            uses: judge.eval
+            inputs: {judge: tuned, benchmark: bench}
+            with: {iteration: 1}
+          report:
+            uses: report
+            inputs: {evals: [eval0, eval1]}
+        """)
+        let run = p.judgeflow(["run", "wf.yaml"])
+        #expect(run.status == 0, "\(run.stderr.suffix(1000))")
+        let table = p.judgeflow(["results", "wf.yaml"])
+        #expect(table.stdout.contains("# report[lr=0.001]") && table.stdout.contains("# report[lr=0.002]"))
+        let json = p.judgeflow(["results", "wf.yaml", "--json"])
+        let reports = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["reports"] as? [String: Any])
+        #expect(reports.keys.sorted() == ["report[lr=0.001]", "report[lr=0.002]"])
+    }
+}
