@@ -1,14 +1,17 @@
 import Foundation
 import Testing
 
-/// Drives the real `judgeflow` binary, built beside the test bundle, in a scratch directory.
-struct Project {
+/// Drives the real `judgeflow` binary, built beside the test bundle, in a scratch directory that is
+/// removed when the project goes away.
+final class Project: Sendable {
     let directory: String
 
     init() {
         directory = NSTemporaryDirectory() + "jf-e2e-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     static let binary: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
