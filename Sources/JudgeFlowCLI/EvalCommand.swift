@@ -25,8 +25,10 @@ enum EvalCommand {
         default:
             let checkpoint = try storedFile(judge, args, treeFile: nil)
             do {
-                let model = try Checkpoint.load(checkpoint, threads: 2)
-                GEMM.defaultThreads = 2
+                // Verdicts do not depend on the thread count (the GEMM splits C into disjoint ranges).
+                let threads = ProcessInfo.processInfo.activeProcessorCount
+                let model = try Checkpoint.load(checkpoint, threads: threads)
+                GEMM.defaultThreads = threads
                 judgements = try BenchmarkJudging.judge(items, directory: (path as NSString).deletingLastPathComponent, model: model)
             } catch {
                 throw .failed("judge \(judge): \(error)")
@@ -89,7 +91,8 @@ enum EvalCommand {
     }
 
     /// A file, a directory (holding `treeFile`), or a node output from the store (materialized under tmp/).
-    static func storedFile(_ bench: String, _ args: Arguments, treeFile: String?) throws(CLIError) -> String {
+    static func storedFile(_ reference: String, _ args: Arguments, treeFile: String?) throws(CLIError) -> String {
+        let bench = reference
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: bench, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? bench + "/" + (treeFile ?? "") : bench
