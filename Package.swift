@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.
-        .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute"]),
+        .target(name: "ModelBackend", dependencies: []),
+        .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute", "ModelBackend"]),
 
         // Tests.
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
@@ -59,6 +60,6 @@ let package = Package(
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
         .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),
-        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit"]),
+        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend"]),
     ]
 )

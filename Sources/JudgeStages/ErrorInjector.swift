@@ -60,16 +60,22 @@ public enum ErrorInjector {
 
     /// Picks a kind by weight (`mix` maps kind → weight; missing kinds weigh 0) and injects it, trying the
     /// other kinds in order when the chosen one cannot apply.
-    public static func inject(into answer: String, mix: [Kind: Double], grid: Int = 4, rng: inout WorldRandom) -> (String, Kind)? {
+    /// A kind drawn with probability proportional to its weight in `mix`; nil when no weight is positive.
+    public static func draw(_ mix: [Kind: Double], rng: inout WorldRandom) -> Kind? {
         let kinds = Kind.allCases.filter { (mix[$0] ?? 0) > 0 }
         let total = kinds.reduce(0.0) { $0 + mix[$1]! }
         guard total > 0 else { return nil }
         var x = rng.unit() * total
-        var start = 0
-        for (k, kind) in kinds.enumerated() {
+        for kind in kinds {
             x -= mix[kind]!
-            if x < 0 { start = k; break }
+            if x < 0 { return kind }
         }
+        return kinds.last
+    }
+
+    public static func inject(into answer: String, mix: [Kind: Double], grid: Int = 4, rng: inout WorldRandom) -> (String, Kind)? {
+        let kinds = Kind.allCases.filter { (mix[$0] ?? 0) > 0 }
+        guard let first = draw(mix, rng: &rng), let start = kinds.firstIndex(of: first) else { return nil }
         for offset in 0..<kinds.count {
             let kind = kinds[(start + offset) % kinds.count]
             if let out = inject(kind, into: answer, grid: grid, rng: &rng), out != answer { return (out, kind) }

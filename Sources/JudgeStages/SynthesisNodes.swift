@@ -1,6 +1,7 @@
 import Compute
 import Foundation
 import NodeKit
+import ModelBackend
 import SyntheticWorld
 import TinyVLM
 
@@ -100,7 +101,7 @@ public struct ClosedPairsNode: NodeType {
 public struct OpenPairsNode: NodeType {
     public init() {}
     public let name = "pairs.open"
-    public let implementationVersion = "2"
+    public let implementationVersion = "3"
     public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -109,6 +110,10 @@ public struct OpenPairsNode: NodeType {
             ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
             ParamSpec("mix", .map, default: .map(Dictionary(uniqueKeysWithValues: ErrorInjector.Kind.allCases.map { ($0.rawValue, .int(1)) })),
                       doc: "weight of each error kind: object, attribute, count, position, addition, omission"),
+            ParamSpec("injector", .oneOf(["rules", "model"]), default: .string("rules"),
+                      doc: "rules (ErrorInjector) or model: ask an OpenAI-compatible backend to make the error"),
+            ParamSpec("endpoint", .string, default: .string(""), doc: "with injector: model — the backend's base URL, e.g. http://localhost:8000/v1"),
+            ParamSpec("backend_model", .string, default: .string(""), doc: "with injector: model — the model name the backend serves"),
         ]
     }
     public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)")]
@@ -144,8 +149,18 @@ public struct OpenPairsNode: NodeType {
                                                                topK: p["top_k"]?.intValue ?? 50, topP: Float(p["top_p"]?.doubleValue ?? 0.9),
                                                                seed: world.seed &+ UInt64(iteration) &* 1_000_033, stop: [tok.eos]))
         var pairs: [Pair] = []
+        let backend: ChatClient? = p["injector"]?.stringValue == "model"
+            ? try ChatClient(baseURL: p["endpoint"]?.stringValue ?? "", model: p["backend_model"]?.stringValue ?? "") : nil
         for (k, (scene, q)) in questions.enumerated() {
             let answer = tok.decode(answers[k])
+            if let backend {
+                guard let kind = ErrorInjector.draw(mix, rng: &rng) else { break }
+                let reply = try backend.complete(ModelInjector.prompt(question: q.text, answer: answer, kind: kind))
+                guard let bad = ModelInjector.accept(reply, original: answer) else { continue }
+                pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: answer, rejected: bad,
+                                  source: "model-injected:\(kind.rawValue)", truth: q.answer))
+                continue
+            }
             guard let (bad, kind) = ErrorInjector.inject(into: answer, mix: mix, grid: world.world.grid, rng: &rng) else { continue }
             pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: answer, rejected: bad,
                               source: "injected:\(kind.rawValue)", truth: q.answer))
