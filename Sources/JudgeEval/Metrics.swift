@@ -70,7 +70,9 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
         return BenchmarkMetrics(
             items: judgements.count,
             overall: totalJudged == 0 ? 0 : Double(right.values.reduce(0, +)) / Double(totalJudged),
-            macro: categories.isEmpty ? 0 : categories.values.reduce(0, +) / Double(categories.count),
+            // Summed in sorted key order: a Dictionary's order changes between processes, and a float sum's
+            // last bit with it, which would make the same judgements write different bytes.
+            macro: categories.isEmpty ? 0 : categories.keys.sorted().reduce(0) { $0 + categories[$1]! } / Double(categories.count),
             overallCoinFlip: judgements.isEmpty ? 0 : coinRight / Double(2 * judgements.count),
             categories: categories,
             positionConsistency: judgements.isEmpty ? 0 : Double(consistent) / Double(judgements.count),

@@ -141,7 +141,7 @@ public struct JudgeTrainNode: NodeType {
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
-    public let implementationVersion = "2"
+    public let implementationVersion = "3"
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] {
         [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),

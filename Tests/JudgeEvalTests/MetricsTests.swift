@@ -7,6 +7,22 @@ func item(_ id: String, _ category: String, preferred: Int, _ a: String = "a", _
 }
 
 @Suite struct MetricsTests {
+    /// The macro average is summed in sorted category order, so the same judgements give the same bits
+    /// in every process (a Dictionary's order is not), e.g. accuracies 0.615, 0.345, 0.515, 0.555.
+    @Test func macroIsSummedInCategoryOrderSoItsBitsAreReproducible() {
+        var judgements: [ItemJudgement] = []
+        for (category, right) in [("correctness", 123), ("preference", 69), ("reasoning", 103), ("vqa", 111)] {
+            for k in 0..<200 {
+                let ok = k < right
+                judgements.append(ItemJudgement(item: item("\(category)-\(k)", category, preferred: 0),
+                                                straight: ok ? .first : .second, swapped: ok ? .second : .first))
+            }
+        }
+        let m = BenchmarkMetrics.score(judgements)
+        let sorted = ["correctness", "preference", "reasoning", "vqa"].reduce(0.0) { $0 + m.categories[$1]! } / 4
+        #expect(m.macro.bitPattern == sorted.bitPattern)
+    }
+
     @Test func scoresBothOrdersAndDropsUnparseableFromTheDenominator() {
         let judgements = [
             // Right in both orders (prefers response 0 both times).
