@@ -92,22 +92,21 @@ enum EvalCommand {
 
     /// A file, a directory (holding `treeFile`), or a node output from the store (materialized under tmp/).
     static func storedFile(_ reference: String, _ args: Arguments, treeFile: String?) throws(CLIError) -> String {
-        let bench = reference
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: bench, isDirectory: &isDirectory) {
-            return isDirectory.boolValue ? bench + "/" + (treeFile ?? "") : bench
+        if FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? reference + "/" + (treeFile ?? "") : reference
         }
         let store = try CLI.openStore(args)
-        let name = bench.split(separator: ".", maxSplits: 1).map(String.init)
+        let name = reference.split(separator: ".", maxSplits: 1).map(String.init)
         guard let record = store.allWorkflowRecords().map(\.record).filter({ $0.nodes[name[0]] != nil }).max(by: { $0.updated < $1.updated }),
               let key = record.nodes[name[0]]?.key, let manifest = store.manifest(for: key) else {
-            throw .usage("'\(bench)' is neither a file nor a node with a stored output in \(store.root)")
+            throw .usage("'\(reference)' is neither a file nor a node with a stored output in \(store.root)")
         }
         guard let ref = name.count > 1 ? manifest.outputs[name[1]] : manifest.outputs.values.first, manifest.outputs.count == 1 || name.count > 1 else {
             throw .usage("node '\(name[0])' has outputs \(manifest.outputs.keys.sorted().joined(separator: ", ")); name one as node.output")
         }
         do {
-            let directory = try store.makeWorkDirectory() + "/bench"
+            let directory = try store.makeWorkDirectory() + "/reference"
             try store.materialize(ref, at: directory)
             return ref.isTree ? directory + "/" + (treeFile ?? "") : directory
         } catch {

@@ -108,12 +108,13 @@ public struct JudgeTrainNode: NodeType {
         let model = try Checkpoint.load(try context.input("init").path, threads: context.threads)
         GEMM.defaultThreads = context.threads
         let tok = model.tokenizer
+        let verdictWeight = Float(p["verdict_weight"]?.doubleValue ?? 1)
         var sets: [[Example]] = []
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
             sets.append(kept.flatMap { k in
                 Judge.examples(patches: world.patches(k.scene), question: k.question, trace: k.trace, preferred: k.preferred,
-                               rejected: k.rejected, verdictWeight: Float(p["verdict_weight"]?.doubleValue ?? 1), tokenizer: tok)
+                               rejected: k.rejected, verdictWeight: verdictWeight, tokenizer: tok)
             })
         }
         var rng = WorldRandom(seed: UInt64(p["seed"]?.intValue ?? 1))

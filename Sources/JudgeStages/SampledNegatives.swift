@@ -1,3 +1,4 @@
+import Foundation
 import SyntheticWorld
 import TinyVLM
 
@@ -53,21 +54,12 @@ public enum SampledNegatives {
     /// different multiset of objects than the truth; for closed ones, different with as many words
     /// (`row 2 column 3` for a position, one word otherwise), so run-on samples do not count.
     static func isWrong(_ answer: String, truth: String) -> Bool {
-        let a = answer.trimmingWhitespace, t = truth.trimmingWhitespace
+        let a = answer.trimmingCharacters(in: .whitespaces), t = truth.trimmingCharacters(in: .whitespaces)
         guard !a.isEmpty, a != t else { return false }
         if let truthList = MentionList(t) {
             guard let list = MentionList(a), list.style == truthList.style else { return false }
             return list.mentions.map(\.text).sorted() != truthList.mentions.map(\.text).sorted()
         }
         return a.split(separator: " ").count == t.split(separator: " ").count
-    }
-}
-
-private extension String {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -15,12 +15,7 @@ import Testing
 
     @Test func aModelCheckpointJudgesByNodeNameAndByFileAndItsSamplesJoinTheBenchmark() throws {
         let p = Project()
-        p.write("wf.yaml", """
-        x-world: &world {image_size: 24, grid: 3, max_objects: 2}
-        stages:
-          base:
-            uses: model.pretrain
-            with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96}
+        p.write("wf.yaml", Project.tinyBaseWorkflow + """
           bench:
             uses: world.benchmark
             inputs: {samplers: [base]}

@@ -73,3 +73,16 @@ final class Project: Sendable {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+extension Project {
+    /// The start of a workflow with a 5-step toy base model on a small world (`*world` holds its world
+    /// params), for tests that need some model quickly; append more stages indented by two spaces.
+    static let tinyBaseWorkflow = """
+    x-world: &world {image_size: 24, grid: 3, max_objects: 2}
+    stages:
+      base:
+        uses: model.pretrain
+        with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96}
+
+    """
+}

@@ -76,14 +76,7 @@ extension Project {
     /// keys them by node.
     @Test func resultsOfAMatrixPrintEveryVariantsReport() throws {
         let p = Project()
-        p.write("wf.yaml", """
-        matrix:
-          lr: [0.001, 0.002]
-        x-world: &world {image_size: 24, grid: 3, max_objects: 2}
-        stages:
-          base:
-            uses: model.pretrain
-            with: {<<: *world, scenes: 20, steps: 5, d: 16, layers: 1, heads: 2, max_text: 96}
+        p.write("wf.yaml", "matrix:\n  lr: [0.001, 0.002]\n" + Project.tinyBaseWorkflow + """
           bench:
             uses: world.benchmark
             with: {<<: *world, items_per_category: 4}
