@@ -16,7 +16,9 @@ public final class PackedMatrix: @unchecked Sendable {
         self.k = k
         self.n = n
         panels = (n + gemmNR - 1) / gemmNR
-        storage = .allocate(capacity: panels * gemmNR * k)
+        // Cache-line aligned, so no vector load of a panel straddles two lines.
+        storage = UnsafeMutableRawPointer.allocate(byteCount: panels * gemmNR * k * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: panels * gemmNR * k)
         let view = MatrixView(base: b, rs: trans == .none ? ldb : 1, cs: trans == .none ? 1 : ldb)
         var pc = 0
         while pc < k {
