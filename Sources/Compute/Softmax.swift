@@ -21,12 +21,15 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<
 }
 
 /// dinp (N, C) += softmax Jacobianᵀ · dout, given the forward output `out`: dx_i = y_i (dy_i − Σ_j y_j dy_j).
-public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int) {
+/// Only columns 0..<valid(row) are read or written (the forward pass set the rest of `out` to 0).
+public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int,
+                            valid: (Int) -> Int = { _ in Int.max }) {
     for r in 0..<n {
         let y = out + r * c, g = dout + r * c, dx = dinp + r * c
+        let v = min(c, valid(r))
         var dot: Float = 0
-        for i in 0..<c { dot += y[i] * g[i] }
-        for i in 0..<c { dx[i] += y[i] * (g[i] - dot) }
+        for i in 0..<v { dot += y[i] * g[i] }
+        for i in 0..<v { dx[i] += y[i] * (g[i] - dot) }
     }
 }
 
