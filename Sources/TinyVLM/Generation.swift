@@ -62,7 +62,8 @@ extension Model {
     /// One thread's share of `generate`: requests[share] on one decoder.
     private func decode(_ requests: [GenerationRequest], _ share: Range<Int>, weights: InferenceWeights,
                         options: SamplingOptions) -> [[Int32]] {
-        let decoder = SequenceDecoder(config: config, weights: weights, sequences: share.count)
+        let decoder = SequenceDecoder(config: config, weights: weights, sequences: share.count, pool: cachePool)
+        defer { cachePool.give(decoder.cache.storage) }
         var outputs = [[Int32]](repeating: [], count: share.count)
         var rngs = share.map { SeededRandom(seed: options.seed &+ UInt64($0) &* 0x2545_F491_4F6C_DD1D) }
         let request = { (s: Int) in requests[share.lowerBound + s] }

@@ -8,12 +8,14 @@ import Compute
 /// are read, but their scores are discarded.
 final class KVCache {
     let layers: Int, sequences: Int, heads: Int, headSize: Int, positions: Int, stride: Int
-    private let storage: Buffer
+    let storage: Buffer
     private let half: Int
     /// Positions filled so far, per sequence.
     var length: [Int]
 
-    init(config: ModelConfig, sequences: Int) {
+    /// Takes its storage from `pool` (give `storage` back when done); stale values reach only the score
+    /// lanes that are discarded.
+    init(config: ModelConfig, sequences: Int, pool: BufferPool) {
         layers = config.layers
         self.sequences = sequences
         heads = config.heads
@@ -21,7 +23,7 @@ final class KVCache {
         positions = config.positions
         stride = (positions + 7) / 8 * 8
         half = layers * sequences * config.d * stride
-        storage = Buffer(2 * half)
+        storage = pool.take(2 * half)
         length = Array(repeating: 0, count: sequences)
     }
 

@@ -16,10 +16,10 @@ final class SequenceDecoder {
     /// (rows that predict a next token, vocab) logits of the last step.
     private(set) var logits = Buffer(1)
 
-    init(config: ModelConfig, weights: InferenceWeights, sequences: Int) {
+    init(config: ModelConfig, weights: InferenceWeights, sequences: Int, pool: BufferPool) {
         self.config = config
         self.weights = weights
-        cache = KVCache(config: config, sequences: sequences)
+        cache = KVCache(config: config, sequences: sequences, pool: pool)
         scores = Buffer(cache.stride)
     }
 
