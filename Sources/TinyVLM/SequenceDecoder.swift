@@ -37,7 +37,7 @@ final class SequenceDecoder {
     func prefill(_ sequences: [Int], patches: [[Float]], prompts: [[Int32]]) {
         let d = config.d, P = config.patches, rows = P + prompts[0].count
         reserve(rows: sequences.count * rows)
-        for (k, _) in sequences.enumerated() {
+        for k in sequences.indices {
             let base = x.pointer + k * rows * d
             patches[k].withUnsafeBufferPointer { pp in
                 linearForward(out: base, inp: pp.baseAddress!, weight: weights.visWeight, bias: weights.visBias,
