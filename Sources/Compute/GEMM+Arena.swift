@@ -7,10 +7,14 @@ import Glibc
 final class PackingArena {
     let a: UnsafeMutablePointer<Float>
     let b: UnsafeMutablePointer<Float>
+    /// The second half of the double-buffered B block a multi-threaded GEMM shares (GEMM+Threads.swift);
+    /// pages are only touched by threads that start one.
+    let b2: UnsafeMutablePointer<Float>
 
     private init() {
         a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc)
         b = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
+        b2 = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
     }
 
     nonisolated(unsafe) private static var key: pthread_key_t = {
