@@ -12,7 +12,8 @@ final class PackingArena {
     let b2: UnsafeMutablePointer<Float>
 
     private init() {
-        a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc)
+        // + 8: packing's 8-wide stores may write two floats past the last 6-row panel.
+        a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc + 8)
         b = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
         b2 = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
     }
