@@ -71,6 +71,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private let busy = Atomic<Bool>(false)
     private let remaining = Atomic<Int>(0)
+    private let finished = Parking()
     /// Read and grown only by the thread that holds `busy`.
     private var workers: [Worker] = []
     /// The current job; written before the workers' `go` is bumped, cleared after `remaining` reaches 0.
@@ -92,11 +93,7 @@ final class WorkerPool: @unchecked Sendable {
             remaining.store(parts - 1, ordering: .relaxed)
             for w in 0..<(parts - 1) { workers[w].wake() }
             body(0, parts)
-            var spins = 0
-            while remaining.load(ordering: .acquiring) != 0 {
-                spins += 1
-                if spins < 4096 { jf_cpu_relax() } else { sched_yield() }
-            }
+            finished.wait { remaining.load(ordering: .sequentiallyConsistent) == 0 }
             job = nil
         }
         busy.store(false, ordering: .releasing)
@@ -107,7 +104,7 @@ final class WorkerPool: @unchecked Sendable {
         while true {
             seen = worker.waitForJob(after: seen)
             runShare(participant)
-            remaining.subtract(1, ordering: .releasing)
+            if remaining.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { finished.notifyAll() }
         }
     }
 
@@ -139,10 +136,57 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// A reusable barrier for the participants of one pool job: polls, then yields the core.
+/// Waiting for a condition another thread makes true: poll for a while (the usual case in a kernel is a
+/// wait of a few µs), then sleep on a condition variable. Never `sched_yield`: on a core shared with a
+/// background process that hands the core over for a whole time slice, while a sleeper is woken at once.
+final class Parking: @unchecked Sendable {
+    static let spinNanoseconds: UInt64 = 50_000
+    private let waiters = Atomic<Int>(0)
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+    }
+
+    /// `done` must read, sequentially consistent, the state the notifier changes before `notifyAll`.
+    @inline(__always)
+    func wait(until done: () -> Bool) {
+        if done() { return }
+        let deadline = monotonicNanoseconds() + Self.spinNanoseconds
+        var spins = 0
+        while !done() {
+            spins += 1
+            if spins & 255 == 0 && monotonicNanoseconds() > deadline { return sleep(until: done) }
+            jf_cpu_relax()
+        }
+    }
+
+    private func sleep(until done: () -> Bool) {
+        pthread_mutex_lock(mutex)
+        waiters.add(1, ordering: .sequentiallyConsistent)
+        while !done() { pthread_cond_wait(cond, mutex) }
+        waiters.subtract(1, ordering: .relaxed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Call after changing the state (sequentially consistent): a waiter either sees the change or is
+    /// counted here, and then sleeps under the mutex taken below, so no wake-up is lost.
+    func notifyAll() {
+        if waiters.load(ordering: .sequentiallyConsistent) > 0 {
+            pthread_mutex_lock(mutex)
+            pthread_cond_broadcast(cond)
+            pthread_mutex_unlock(mutex)
+        }
+    }
+}
+
+/// A reusable barrier for the participants of one pool job.
 final class SpinBarrier: @unchecked Sendable {
     private let arrived = Atomic<Int>(0)
     private let generation = Atomic<Int>(0)
+    private let parking = Parking()
     let parties: Int
 
     init(parties: Int) { self.parties = parties }
@@ -152,14 +196,11 @@ final class SpinBarrier: @unchecked Sendable {
         let g = generation.load(ordering: .acquiring)
         if arrived.add(1, ordering: .acquiringAndReleasing).newValue == parties {
             arrived.store(0, ordering: .relaxed)
-            generation.add(1, ordering: .releasing)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            parking.notifyAll()
             return
         }
-        var spins = 0
-        while generation.load(ordering: .acquiring) == g {
-            spins += 1
-            if spins < 4096 { jf_cpu_relax() } else { sched_yield() }
-        }
+        parking.wait { generation.load(ordering: .sequentiallyConsistent) != g }
     }
 }
 
