@@ -47,12 +47,13 @@ enum GEMMBench {
     }
 
     /// The core's measured FMA throughput: 12 independent chains of 8-lane fused multiply-adds (enough to
-    /// cover the FMA latency on both pipes), no memory traffic. Best of 5 runs of 50 M FMAs per lane.
+    /// cover the FMA latency on both pipes), no memory traffic. Best of 20 runs of ~30 ms: a shorter or
+    /// single run read as low as 98 while the same core gave 117 a moment later (shared machine).
     static func peak() -> Double {
-        let steps = 4_000_000
+        let steps = 2_000_000
         var best = Double.infinity
         var sink = SIMD8<Float>()
-        for _ in 0..<5 {
+        for _ in 0..<20 {
             var acc = (0..<12).map { SIMD8<Float>(repeating: Float($0)) }
             let x = SIMD8<Float>(repeating: 0.999_999), y = SIMD8<Float>(repeating: 1e-7)
             let start = DispatchTime.now().uptimeNanoseconds
