@@ -5,7 +5,8 @@
 /// each multiplies its own rows of A against the whole block. Double buffering needs one barrier per
 /// block: a thread packing block s+1 into the buffer of block s−1 has passed barrier s, which every thread
 /// reaches only after finishing block s−1.
-/// Column split (short, wide products): each thread runs the single-threaded loops on its own columns.
+/// Without sharing (many small blocks, see `sharesB`) and in a column split (short, wide products), each
+/// thread runs the single-threaded loops on its own part of C.
 extension Problem {
     func parallel(threads: Int) {
         let arena = PackingArena.current
@@ -14,8 +15,11 @@ extension Problem {
         WorkerPool.shared.run(upTo: threads) { part, parts in
             if parts == 1 {
                 block(rows: 0..<m, columns: 0..<n)
-            } else if splitsRows(parts: parts) {
+            } else if splitsRows(parts: parts) && sharesB(parts: parts) {
                 rowShare(part: part, parts: parts, sharedB: sharedB, barrier: barrier)
+            } else if splitsRows(parts: parts) {
+                let rows = share(part, of: parts, length: m, unit: gemmMR)
+                if !rows.isEmpty { block(rows: rows, columns: 0..<n) }
             } else {
                 let columns = share(part, of: parts, length: n, unit: gemmNR)
                 if !columns.isEmpty { block(rows: 0..<m, columns: columns) }
@@ -30,6 +34,15 @@ extension Problem {
         let rowCost = (rowTiles + parts - 1) / parts * gemmMR * columnTiles * gemmNR
         let columnCost = (columnTiles + parts - 1) / parts * gemmNR * rowTiles * gemmMR + 8 * m
         return rowCost <= columnCost
+    }
+
+    /// Whether the threads share packed B blocks, at the price of a barrier per block: yes for one KC slice
+    /// (one barrier), or when each thread's share of a block is large (≥ 128 Ki elements of C, ≥ 67 MFLOP).
+    /// Otherwise each thread packs all of B itself: on 256×256×4096 TN (16 slices of ~0.16 ms per thread)
+    /// both ran ~185 GFLOP/s on a quiet machine, but with a background process on the cores the barriers
+    /// cost ~15% (133 vs 152 GFLOP/s, best of 3, interleaved).
+    func sharesB(parts: Int) -> Bool {
+        k <= GEMM.kc || (m / parts) * min(n, GEMM.nc) >= 128 * 1024
     }
 
     /// The part-th of `parts` contiguous ranges of 0..<length, cut at multiples of `unit`.

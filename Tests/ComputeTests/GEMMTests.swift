@@ -67,12 +67,13 @@ func close(_ x: [Float], _ y: [Float], k: Int) -> Bool {
         #expect(c == [1, 2, 3, 4])
     }
 
-    /// Covers both splits (rows; columns for short wide products on 3–4 threads), several KC slices of the
-    /// shared double-buffered B block, two NC blocks (n > 2048), edge tiles, and transposed operands.
+    /// Covers both splits (rows; columns for short wide products on 3–4 threads), rows with and without a
+    /// shared, double-buffered B block over several KC slices (520×520×600 shares on 2 threads), two NC
+    /// blocks (n > 2048), edge tiles, and transposed operands.
     @Test(arguments: ["NN", "TN", "NT"])
     func resultsAreBitwiseIdenticalForAnyThreadCount(_ trans: String) {
         let (ta, tb) = Transpose.pair(trans)!
-        for (m, n, k) in [(300, 200, 1100), (8, 700, 300), (257, 255, 64), (40, 2100, 300)] {
+        for (m, n, k) in [(300, 200, 1100), (8, 700, 300), (257, 255, 64), (40, 2100, 300), (520, 520, 600)] {
             let one = compare(ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: 1).0
             for threads in [2, 3, 4] {
                 #expect(compare(ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: threads).0 == one,
