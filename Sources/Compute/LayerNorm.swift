@@ -52,45 +52,62 @@ struct LayerNormArgs: @unchecked Sendable {
     let c: Int
 
     func forward(rows: Range<Int>) {
+        let width = Float(c)
         for r in rows {
             let x = inp + r * c, o = out + r * c
-            var m: Float = 0
-            for i in 0..<c { m += x[i] }
-            m /= Float(c)
-            var v: Float = 0
-            for i in 0..<c {
-                let d = x[i] - m
-                v += d * d
-            }
-            v /= Float(c)
+            let m = rowSum(x, c) / width
+            let v = rowSquaredDeviation(x, c, mean: m) / width
             let s = 1 / (v + 1e-5).squareRoot()
-            for i in 0..<c { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
+            var i = 0
+            let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+            while i + 8 <= c {
+                store((lanes(x, i) - mv) * sv * lanes(weight, i) + lanes(bias, i), o, i)
+                i += 8
+            }
+            while i < c { o[i] = (x[i] - m) * s * weight[i] + bias[i]; i += 1 }
             mean[r] = m
             rstd[r] = s
         }
     }
 
     func backward(rows: Range<Int>, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>) {
-        let dout = bias
+        let dout = bias, width = Float(c)
         for r in rows {
             let x = inp + r * c, g = dout + r * c, dx = out + r * c
             let m = mean[r], s = rstd[r]
-            var dnormMean: Float = 0
-            var dnormNormMean: Float = 0
-            for i in 0..<c {
-                let norm = (x[i] - m) * s
-                let dnorm = weight[i] * g[i]
+            let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+            // Σ dnorm and Σ dnorm·norm, with dnorm = weight·g and norm = (x − m)·s.
+            var sumD = SIMD8<Float>(), sumDN = SIMD8<Float>()
+            var i = 0
+            while i + 8 <= c {
+                let dnorm = lanes(weight, i) * lanes(g, i), norm = (lanes(x, i) - mv) * sv
+                sumD += dnorm
+                sumDN = sumDN.addingProduct(dnorm, norm)
+                i += 8
+            }
+            var dnormMean = laneSum(sumD), dnormNormMean = laneSum(sumDN)
+            for j in i..<c {
+                let norm = (x[j] - m) * s, dnorm = weight[j] * g[j]
                 dnormMean += dnorm
                 dnormNormMean += dnorm * norm
             }
-            dnormMean /= Float(c)
-            dnormNormMean /= Float(c)
-            for i in 0..<c {
-                let norm = (x[i] - m) * s
-                let dnorm = weight[i] * g[i]
+            dnormMean /= width
+            dnormNormMean /= width
+            let dm = SIMD8<Float>(repeating: dnormMean), dnm = SIMD8<Float>(repeating: dnormNormMean)
+            i = 0
+            while i + 8 <= c {
+                let gv = lanes(g, i), norm = (lanes(x, i) - mv) * sv, dnorm = lanes(weight, i) * gv
+                store(lanes(dbias, i) + gv, dbias, i)
+                store(lanes(dweight, i) + norm * gv, dweight, i)
+                store(lanes(dx, i) + (dnorm - dm - norm * dnm) * sv, dx, i)
+                i += 8
+            }
+            while i < c {
+                let norm = (x[i] - m) * s, dnorm = weight[i] * g[i]
                 dbias[i] += g[i]
                 dweight[i] += norm * g[i]
                 dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+                i += 1
             }
         }
     }

@@ -26,3 +26,14 @@ public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMu
         }
     }
 }
+
+/// out (N, OC) = inp (N, C) · Wᵀ + bias, with W prepacked as `PackedMatrix(.transposed, k: C, n: OC, …)`, on
+/// the calling thread; bitwise equal to the unpacked form.
+public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: PackedMatrix,
+                          bias: UnsafePointer<Float>?, n: Int) {
+    let oc = weight.n
+    if let bias {
+        for r in 0..<n { (out + r * oc).update(from: bias, count: oc) }
+    }
+    GEMM.sgemm(m: n, a: inp, lda: weight.k, packed: weight, beta: bias == nil ? 0 : 1, c: out, ldc: oc)
+}

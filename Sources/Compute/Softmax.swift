@@ -9,24 +9,26 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<
     for r in 0..<n {
         let x = inp + r * c, o = out + r * c
         let v = min(c, valid(r))
-        var maxValue = -Float.infinity
-        for i in 0..<v { maxValue = max(maxValue, x[i]) }
-        expShifted(out: o, inp: x, count: v, shift: maxValue)
-        var sum: Float = 0
-        for i in 0..<v { sum += o[i] }
-        let inv = 1 / sum
-        for i in 0..<v { o[i] *= inv }
-        for i in v..<c { o[i] = 0 }
+        expShifted(out: o, inp: x, count: v, shift: rowMax(x, v))
+        let inv = SIMD8<Float>(repeating: 1 / rowSum(o, v))
+        var i = 0
+        while i + 8 <= v { store(lanes(o, i) * inv, o, i); i += 8 }
+        while i < v { o[i] *= inv[0]; i += 1 }
+        (o + v).update(repeating: 0, count: c - v)
     }
 }
 
 /// dinp (N, C) += softmax Jacobianᵀ · dout, given the forward output `out`: dx_i = y_i (dy_i − Σ_j y_j dy_j).
-public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int) {
+/// Only columns 0..<valid(row) are read or written (the forward pass set the rest of `out` to 0).
+public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int,
+                            valid: (Int) -> Int = { _ in Int.max }) {
     for r in 0..<n {
         let y = out + r * c, g = dout + r * c, dx = dinp + r * c
-        var dot: Float = 0
-        for i in 0..<c { dot += y[i] * g[i] }
-        for i in 0..<c { dx[i] += y[i] * (g[i] - dot) }
+        let v = min(c, valid(r))
+        let dot = rowDot(y, g, v), dv = SIMD8<Float>(repeating: dot)
+        var i = 0
+        while i + 8 <= v { store(lanes(dx, i) + lanes(y, i) * (lanes(g, i) - dv), dx, i); i += 8 }
+        while i < v { dx[i] += y[i] * (g[i] - dot); i += 1 }
     }
 }
 

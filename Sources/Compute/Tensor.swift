@@ -66,7 +66,8 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     }
 }
 
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// A value handed to threads that each touch a disjoint part of it.
+public struct UncheckedBox<T>: @unchecked Sendable {
+    public let value: T
+    public init(_ value: T) { self.value = value }
 }

@@ -76,4 +76,11 @@ extension Model {
     public func logits(_ batch: Batch) -> [Float] {
         forward(batch).logits.array
     }
+
+    /// Runs the forward pass and lends `body` the (B, T, V) logits without copying them (valid only
+    /// inside `body`; the next pass reuses the memory).
+    public func withLogits<R>(_ batch: Batch, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        let logits = forward(batch).logits
+        return try body(UnsafeBufferPointer(start: logits.pointer, count: batch.size * batch.time * config.vocab))
+    }
 }

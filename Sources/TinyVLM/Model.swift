@@ -14,6 +14,8 @@ public final class Model: @unchecked Sendable {
     /// Threads for GEMMs and attention; results never depend on it.
     public var threads: Int
     var activations: Activations?
+    /// Key/value cache storage reused across `generate` calls.
+    let cachePool = BufferPool()
 
     /// A fresh model: weights N(0, 0.02) (output-side projections scaled by 1/√(2·layers), as GPT-2),
     /// biases 0, layer-norm gains 1; all from `seed`.

@@ -8,7 +8,7 @@ import TinyVLM
 /// `text − 32` new tokens for the whole batch).
 enum ModelBench {
     static func run(_ args: [String]) throws(BenchError) {
-        let f = try Flags(args, valued: ["--threads", "--d", "--layers", "--heads", "--vocab", "--text", "--image", "--batch", "--steps"],
+        let f = try Flags(args, valued: ["--threads", "--d", "--layers", "--heads", "--vocab", "--text", "--image", "--batch", "--steps", "--only"],
                           switches: ["--json"])
         let threads = try f.int("--threads", default: 2), d = try f.int("--d", default: 128), layers = try f.int("--layers", default: 4)
         let heads = try f.int("--heads", default: 4), vocab = try f.int("--vocab", default: 512), text = try f.int("--text", default: 128)
@@ -36,17 +36,29 @@ enum ModelBench {
             }
             return times.sorted()[times.count / 2]
         }
-        for _ in 0..<3 { trainer.train(batch) }
-        let train = seq / median(steps) { trainer.train(batch) }
-        for _ in 0..<3 { _ = model.logits(batch) }
-        let forward = seq / median(steps) { _ = model.logits(batch) }
+        // `--only train|forward|generate` measures one part (for profiling); the others report 0.
+        let only = f.string("--only")
+        if let only, !["train", "forward", "generate"].contains(only) { throw .usage("--only takes train, forward or generate") }
+        func wanted(_ part: String) -> Bool { only == nil || only == part }
+        var train = 0.0, forward = 0.0, generate = 0.0
+        if wanted("train") {
+            for _ in 0..<3 { trainer.train(batch) }
+            train = seq / median(steps) { trainer.train(batch) }
+        }
+        if wanted("forward") {
+            // As the reference's forward, which returns its logits tensor: the logits are not copied out.
+            for _ in 0..<3 { _ = model.withLogits(batch) { $0[0] } }
+            forward = seq / median(steps) { _ = model.withLogits(batch) { $0[0] } }
+        }
         let per = config.patches * config.patchFeatures
         let requests = (0..<batchSize).map { b in
             GenerationRequest(patches: Array(patches[(b * per)..<((b + 1) * per)]), prompt: Array(tokens[(b * text)..<(b * text + 32)]),
                               maxNewTokens: text - 32)
         }
-        _ = model.generate(requests.map { var r = $0; r.maxNewTokens = 4; return r }, options: SamplingOptions())
-        let generate = Double(batchSize * (text - 32)) / median(max(3, steps / 4)) { _ = model.generate(requests, options: SamplingOptions()) }
+        if wanted("generate") {
+            _ = model.generate(requests.map { var r = $0; r.maxNewTokens = 4; return r }, options: SamplingOptions())
+            generate = Double(batchSize * (text - 32)) / median(max(3, steps / 4)) { _ = model.generate(requests, options: SamplingOptions()) }
+        }
         let result = "{\"params\": \(model.parameterCount), \"threads\": \(threads), \"train_tokens_per_s\": \(Int(train)), "
             + "\"forward_tokens_per_s\": \(Int(forward)), \"generate_tokens_per_s\": \(Int(generate))}"
         print(f.flag("--json") ? result

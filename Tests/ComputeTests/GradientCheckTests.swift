@@ -94,6 +94,45 @@ extension Array where Element == Float {
         #expect(err < 2e-2)
     }
 
+    /// Longer than several causal blocks, with a prefix shorter and one longer than a block: the blocked
+    /// products that skip masked keys agree with a direct evaluation of the formulas.
+    @Test(arguments: [0, 7, 60])
+    func blockedAttentionMatchesDirectEvaluation(prefix: Int) {
+        let (t, c, heads) = (130, 8, 2), hs = c / heads
+        let shape = AttentionShape(batch: 1, time: t, channels: c, heads: heads, prefix: prefix)
+        let qkv = matrix(t * 3 * c, seed: 21), g = matrix(t * c, seed: 22)
+        var out = [Float](repeating: 0, count: t * c), att = [Float](repeating: 0, count: heads * t * t)
+        var dqkv = [Float](repeating: 0, count: t * 3 * c)
+        out.mut { o in att.mut { a in qkv.ptr { attentionForward(out: o, att: a, qkv: $0, shape: shape, threads: 2) } } }
+        dqkv.mut { d in g.ptr { gp in att.ptr { a in qkv.ptr { attentionBackward(dqkv: d, dout: gp, att: a, qkv: $0, shape: shape, threads: 2) } } } }
+        var expectedOut = [Float](repeating: 0, count: t * c), expectedD = [Float](repeating: 0, count: t * 3 * c)
+        let scale = 1 / Float(hs).squareRoot()
+        func x(_ row: Int, _ part: Int, _ h: Int, _ j: Int) -> Float { qkv[row * 3 * c + part * c + h * hs + j] }
+        for h in 0..<heads {
+            for row in 0..<t {
+                let seen = max(row + 1, prefix)
+                var p = (0..<seen).map { s in scale * (0..<hs).reduce(Float(0)) { $0 + x(row, 0, h, $1) * x(s, 1, h, $1) } }
+                let top = p.max()!
+                p = p.map { expf($0 - top) }
+                let total = p.reduce(0, +)
+                p = p.map { $0 / total }
+                for j in 0..<hs { expectedOut[row * c + h * hs + j] = (0..<seen).reduce(Float(0)) { $0 + p[$1] * x($1, 2, h, j) } }
+                let dp = (0..<seen).map { s in (0..<hs).reduce(Float(0)) { $0 + g[row * c + h * hs + $1] * x(s, 2, h, $1) } }
+                let dot = zip(p, dp).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                for s in 0..<seen {
+                    let ds = p[s] * (dp[s] - dot)
+                    for j in 0..<hs {
+                        expectedD[row * 3 * c + h * hs + j] += scale * ds * x(s, 1, h, j)
+                        expectedD[s * 3 * c + c + h * hs + j] += scale * ds * x(row, 0, h, j)
+                        expectedD[s * 3 * c + 2 * c + h * hs + j] += p[s] * g[row * c + h * hs + j]
+                    }
+                }
+            }
+        }
+        #expect(close(out, expectedOut, k: t))
+        #expect(close(dqkv, expectedD, k: t))
+    }
+
     @Test func attentionRespectsTheMask() {
         let shape = AttentionShape(batch: 1, time: 4, channels: 4, heads: 1, prefix: 2)
         var att = [Float](repeating: 0, count: 16), out = [Float](repeating: 0, count: 16)

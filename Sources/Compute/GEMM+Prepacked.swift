@@ -1,0 +1,90 @@
+/// An operand packed once for many products: op(B) (K×N) cut into the micro-kernel's 16-column panels,
+/// KC-deep block after KC-deep block. A model's weights during generation are multiplied by a few fresh
+/// rows at every step; packing them each time cost more than the product. A product against a
+/// `PackedMatrix` walks the same KC blocks in the same order with the same micro-kernel as `GEMM.sgemm`,
+/// so each C element is bitwise the one `GEMM.sgemm` gives for the same operands.
+public final class PackedMatrix: @unchecked Sendable {
+    public let k: Int
+    public let n: Int
+    let panels: Int
+    let storage: UnsafeMutablePointer<Float>
+
+    /// Packs op(B), where B is stored row-major with leading dimension `ldb` (`.transposed`: B is N×K,
+    /// e.g. a PyTorch-layout [out, in] weight used as x·Wᵀ).
+    public init(_ trans: Transpose, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+        precondition(k > 0 && n > 0, "PackedMatrix needs a non-empty operand")
+        self.k = k
+        self.n = n
+        panels = (n + gemmNR - 1) / gemmNR
+        // Cache-line aligned, so no vector load of a panel straddles two lines.
+        storage = UnsafeMutableRawPointer.allocate(byteCount: panels * gemmNR * k * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: panels * gemmNR * k)
+        let view = MatrixView(base: b, rs: trans == .none ? ldb : 1, cs: trans == .none ? 1 : ldb)
+        var pc = 0
+        while pc < k {
+            let kcur = min(GEMM.kc, k - pc)
+            packB(view, depth: pc..<(pc + kcur), columns: 0..<n, into: storage + pc * panels * gemmNR)
+            pc += kcur
+        }
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Panel `j` (16 columns) of the KC block starting at depth `pc` with depth `kcur`.
+    @inline(__always) func panel(_ j: Int, block pc: Int, depth kcur: Int) -> UnsafePointer<Float> {
+        UnsafePointer(storage + pc * panels * gemmNR + j * gemmNR * kcur)
+    }
+}
+
+extension GEMM {
+    /// C (M×N) = alpha·op(A)·B + beta·C with B prepacked, on the calling thread: callers that want
+    /// threads split their rows (results per row do not depend on the other rows).
+    public static func sgemm(_ transA: Transpose = .none, m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                             packed b: PackedMatrix, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0 else { return }
+        let av = MatrixView(base: a, rs: transA == .none ? lda : 1, cs: transA == .none ? 1 : lda)
+        let packedA = PackingArena.current.a
+        var pc = 0
+        while pc < b.k {
+            let kcur = min(kc, b.k - pc)
+            let betaHere = pc == 0 ? beta : 1
+            var ic = 0
+            while ic < m {
+                let mcur = min(mc, m - ic)
+                packA(av, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA)
+                for j in 0..<b.panels {
+                    macroTile(packedA: packedA, packedB: b.panel(j, block: pc, depth: kcur), rows: mcur,
+                              columns: min(gemmNR, b.n - j * gemmNR), kc: kcur,
+                              c: c + ic * ldc + j * gemmNR, ldc: ldc, alpha: alpha, beta: betaHere)
+                }
+                ic += mcur
+            }
+            pc += kcur
+        }
+    }
+
+    /// One packed B panel (≤ 16 columns) against a packed A block of `rows` rows: 6-row register tiles,
+    /// partial tiles through a scratch tile so the kernel never reads or writes outside C.
+    @inline(__always)
+    static func macroTile(packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>, rows: Int, columns: Int, kc: Int,
+                          c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        var ir = 0
+        while ir < rows {
+            let mr = min(gemmMR, rows - ir)
+            let ap = packedA + (ir / gemmMR) * gemmMR * kc
+            let cp = c + ir * ldc
+            if mr == gemmMR && columns == gemmNR {
+                microKernel6x16(kc: kc, a: ap, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta)
+            } else {
+                var edge = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+                withUnsafeMutableBytes(of: &edge) { raw in
+                    let t = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                    for r in 0..<mr { for q in 0..<columns { t[r * gemmNR + q] = cp[r * ldc + q] } }
+                    microKernel6x16(kc: kc, a: ap, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: beta)
+                    for r in 0..<mr { for q in 0..<columns { cp[r * ldc + q] = t[r * gemmNR + q] } }
+                }
+            }
+            ir += gemmMR
+        }
+    }
+}

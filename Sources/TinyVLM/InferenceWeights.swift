@@ -1,0 +1,46 @@
+import Compute
+
+/// The model's weights as generation reads them: every matrix multiplied at each decoding step packed
+/// once per `generate` call (a step multiplies them by a few rows, too few to pay for packing), and every
+/// other parameter resolved to a pointer, so the step loop does no name lookups.
+struct InferenceWeights: @unchecked Sendable {
+    struct Block {
+        let ln1Weight: UnsafePointer<Float>, ln1Bias: UnsafePointer<Float>
+        let qkv: PackedMatrix, qkvBias: UnsafePointer<Float>
+        let proj: PackedMatrix, projBias: UnsafePointer<Float>
+        let ln2Weight: UnsafePointer<Float>, ln2Bias: UnsafePointer<Float>
+        let fc: PackedMatrix, fcBias: UnsafePointer<Float>
+        let out: PackedMatrix, outBias: UnsafePointer<Float>
+    }
+
+    let blocks: [Block]
+    let lnWeight: UnsafePointer<Float>, lnBias: UnsafePointer<Float>
+    /// The tied output head: logits = x · tokᵀ.
+    let head: PackedMatrix
+    let tok: UnsafePointer<Float>, pos: UnsafePointer<Float>
+    let visWeight: UnsafePointer<Float>, visBias: UnsafePointer<Float>
+
+    init(_ model: Model) {
+        let d = model.config.d
+        func w(_ name: String) -> UnsafePointer<Float> { UnsafePointer(model.p(name)) }
+        func packed(_ name: String, out: Int, in k: Int) -> PackedMatrix {
+            PackedMatrix(.transposed, k: k, n: out, b: w(name), ldb: k)
+        }
+        blocks = (0..<model.config.layers).map { l in
+            let pre = "blocks.\(l)."
+            return Block(ln1Weight: w(pre + "ln1.weight"), ln1Bias: w(pre + "ln1.bias"),
+                         qkv: packed(pre + "qkv.weight", out: 3 * d, in: d), qkvBias: w(pre + "qkv.bias"),
+                         proj: packed(pre + "proj.weight", out: d, in: d), projBias: w(pre + "proj.bias"),
+                         ln2Weight: w(pre + "ln2.weight"), ln2Bias: w(pre + "ln2.bias"),
+                         fc: packed(pre + "fc.weight", out: 4 * d, in: d), fcBias: w(pre + "fc.bias"),
+                         out: packed(pre + "out.weight", out: d, in: 4 * d), outBias: w(pre + "out.bias"))
+        }
+        lnWeight = w("ln.weight")
+        lnBias = w("ln.bias")
+        head = packed("tok.weight", out: model.config.vocab, in: d)
+        tok = w("tok.weight")
+        pos = w("pos.weight")
+        visWeight = w("vis.weight")
+        visBias = w("vis.bias")
+    }
+}

@@ -1,0 +1,114 @@
+import Compute
+
+/// One thread's share of a `generate` call: its sequences' key/value cache and the scratch rows of a
+/// decoding step, allocated once and reused at every step. A step runs some new positions (the prompts
+/// at prefill, one token per sequence afterwards) through every block on the calling thread; every
+/// row's arithmetic depends only on that row and its own sequence's cache, so outputs do not depend on
+/// which sequences share a decoder or how many decoders run.
+final class SequenceDecoder {
+    let config: ModelConfig
+    let weights: InferenceWeights
+    let cache: KVCache
+    private var capacity = 0
+    private var x = Buffer(1), ln = Buffer(1), qkv = Buffer(1), y = Buffer(1), tmp = Buffer(1), hidden = Buffer(1)
+    private var mean = Buffer(1), rstd = Buffer(1)
+    private let scores: Buffer
+    /// (rows that predict a next token, vocab) logits of the last step.
+    private(set) var logits = Buffer(1)
+
+    init(config: ModelConfig, weights: InferenceWeights, sequences: Int, pool: BufferPool) {
+        self.config = config
+        self.weights = weights
+        cache = KVCache(config: config, sequences: sequences, pool: pool)
+        scores = Buffer(cache.stride)
+    }
+
+    private func reserve(rows: Int) {
+        guard rows > capacity else { return }
+        let d = config.d
+        capacity = rows
+        x = Buffer(rows * d); ln = Buffer(rows * d); qkv = Buffer(rows * 3 * d); y = Buffer(rows * d); tmp = Buffer(rows * d)
+        hidden = Buffer(rows * 4 * d); mean = Buffer(rows); rstd = Buffer(rows)
+        logits = Buffer(rows * config.vocab)
+    }
+
+    /// Prefill: patches then prompt of each listed sequence (all prompts of one length), from position 0.
+    /// Afterwards `logits` row k predicts the token after sequence `sequences[k]`'s prompt.
+    func prefill(_ sequences: [Int], patches: [[Float]], prompts: [[Int32]]) {
+        let d = config.d, P = config.patches, rows = P + prompts[0].count
+        reserve(rows: sequences.count * rows)
+        for (k, _) in sequences.enumerated() {
+            let base = x.pointer + k * rows * d
+            patches[k].withUnsafeBufferPointer { pp in
+                linearForward(out: base, inp: pp.baseAddress!, weight: weights.visWeight, bias: weights.visBias,
+                              n: P, c: config.patchFeatures, oc: d, threads: 1)
+            }
+            for r in 0..<rows {
+                let row = base + r * d, position = weights.pos + r * d
+                if r < P {
+                    for j in 0..<d { row[j] += position[j] }
+                } else {
+                    let embedding = weights.tok + Int(prompts[k][r - P]) * d
+                    for j in 0..<d { row[j] = embedding[j] + position[j] }
+                }
+            }
+        }
+        run(sequences.flatMap { s in (0..<rows).map { (s, $0) } }, rowsPerSequence: rows)
+        for s in sequences { cache.length[s] = rows }
+    }
+
+    /// One token for each listed sequence, at its next position. Afterwards `logits` row k predicts the
+    /// token after `tokens[k]`.
+    func advance(_ sequences: [Int], tokens: [Int32]) {
+        let d = config.d
+        reserve(rows: sequences.count)
+        for (k, s) in sequences.enumerated() {
+            let row = x.pointer + k * d
+            let embedding = weights.tok + Int(tokens[k]) * d, position = weights.pos + cache.length[s] * d
+            for j in 0..<d { row[j] = embedding[j] + position[j] }
+        }
+        run(sequences.map { ($0, cache.length[$0]) }, rowsPerSequence: 1)
+        for s in sequences { cache.length[s] += 1 }
+    }
+
+    /// Runs the rows in `x` (grouped by sequence, `rowsPerSequence` each) through every block, then the
+    /// final norm and tied head on each sequence's last row.
+    private func run(_ rows: [(sequence: Int, position: Int)], rowsPerSequence: Int) {
+        let c = config, d = c.d, R = rows.count, hs = d / c.heads
+        let prefix = c.prefixAttention ? c.patches : 0
+        let scale = 1 / Float(hs).squareRoot()
+        let x = x.pointer, ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, tmp = tmp.pointer, hidden = hidden.pointer
+        for (l, w) in weights.blocks.enumerated() {
+            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln1Weight, bias: w.ln1Bias, n: R, c: d)
+            linearForward(out: qkv, inp: ln, weight: w.qkv, bias: w.qkvBias, n: R)
+            for (r, row) in rows.enumerated() {
+                cache.store(layer: l, sequence: row.sequence, position: row.position,
+                            key: qkv + r * 3 * d + d, value: qkv + r * 3 * d + 2 * d)
+            }
+            for (r, row) in rows.enumerated() {
+                let visible = max(row.position + 1, prefix)
+                for h in 0..<c.heads {
+                    cache.attend(query: qkv + r * 3 * d + h * hs, layer: l, sequence: row.sequence, head: h, visible: visible,
+                                 scale: scale, scores: scores.pointer, out: y + r * d + h * hs)
+                }
+            }
+            linearForward(out: tmp, inp: y, weight: w.proj, bias: w.projBias, n: R)
+            add(tmp, into: x, count: R * d)
+            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln2Weight, bias: w.ln2Bias, n: R, c: d)
+            linearForward(out: hidden, inp: ln, weight: w.fc, bias: w.fcBias, n: R)
+            geluForward(out: hidden, inp: hidden, count: R * 4 * d)
+            linearForward(out: tmp, inp: hidden, weight: w.out, bias: w.outBias, n: R)
+            add(tmp, into: x, count: R * d)
+        }
+        // Only each sequence's last row predicts a next token.
+        let sequences = R / rowsPerSequence
+        for k in 0..<sequences { tmp.advanced(by: k * d).update(from: x + ((k + 1) * rowsPerSequence - 1) * d, count: d) }
+        layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: tmp, weight: weights.lnWeight, bias: weights.lnBias,
+                         n: sequences, c: d)
+        linearForward(out: logits.pointer, inp: ln, weight: weights.head, bias: nil, n: sequences)
+    }
+
+    private func add(_ a: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { x[i] += a[i] }
+    }
+}
