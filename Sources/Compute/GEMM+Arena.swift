@@ -7,10 +7,15 @@ import Glibc
 final class PackingArena {
     let a: UnsafeMutablePointer<Float>
     let b: UnsafeMutablePointer<Float>
+    /// The second half of the double-buffered B block a multi-threaded GEMM shares (GEMM+Threads.swift);
+    /// pages are only touched by threads that start one.
+    let b2: UnsafeMutablePointer<Float>
 
     private init() {
-        a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc)
+        // + 8: packing's 8-wide stores may write two floats past the last 6-row panel.
+        a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc + 8)
         b = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
+        b2 = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
     }
 
     nonisolated(unsafe) private static var key: pthread_key_t = {

@@ -53,15 +53,15 @@ public struct Tensor: Sendable, Equatable {
     public static func == (a: Tensor, b: Tensor) -> Bool { a.shape == b.shape && a.storage.values == b.storage.values }
 }
 
-/// Runs `body(i)` for i in 0..<count on up to `threads` threads (inline when 1).
+/// Runs `body(i)` for i in 0..<count on up to `threads` threads of the shared worker pool (inline when 1,
+/// or when the pool is already running a job). Participant j takes i = j, j + parts, j + 2·parts, …
 @inline(__always)
 public func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     if threads <= 1 || count <= 1 {
         for i in 0..<count { body(i) }
     } else {
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedBox(body)
-            DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+        WorkerPool.shared.run(upTo: min(threads, count)) { part, parts in
+            for i in stride(from: part, to: count, by: parts) { body(i) }
         }
     }
 }
@@ -71,5 +71,3 @@ public struct UncheckedBox<T>: @unchecked Sendable {
     public let value: T
     public init(_ value: T) { self.value = value }
 }
-
-import Dispatch

@@ -67,12 +67,54 @@ func close(_ x: [Float], _ y: [Float], k: Int) -> Bool {
         #expect(c == [1, 2, 3, 4])
     }
 
-    @Test func resultsAreBitwiseIdenticalForAnyThreadCount() {
-        for (m, n, k) in [(300, 200, 513), (8, 700, 300), (257, 255, 64)] {
-            let one = compare(.none, .none, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: 1).0
+    /// Covers both splits (rows; columns for short wide products on 3–4 threads), rows with and without a
+    /// shared, double-buffered B block over several KC slices (520×520×600 shares on 2 threads), two NC
+    /// blocks (n > 2048), edge tiles, and transposed operands.
+    @Test(arguments: ["NN", "TN", "NT"])
+    func resultsAreBitwiseIdenticalForAnyThreadCount(_ trans: String) {
+        let (ta, tb) = Transpose.pair(trans)!
+        for (m, n, k) in [(300, 200, 1100), (8, 700, 300), (257, 255, 64), (40, 2100, 300), (520, 520, 600)] {
+            let one = compare(ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: 1).0
             for threads in [2, 3, 4] {
-                #expect(compare(.none, .none, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: threads).0 == one)
+                #expect(compare(ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0.5, threads: threads).0 == one,
+                        "\(trans) \(m)x\(n)x\(k) on \(threads) threads")
             }
         }
     }
+
+    @Test func threadedResultsMatchTheNaiveReference() {
+        for (m, n, k) in [(300, 200, 1100), (8, 700, 300), (40, 2100, 300)] {
+            let (fast, slow) = compare(.transposed, .transposed, m: m, n: n, k: k, alpha: 0.5, beta: 1, threads: 2)
+            #expect(close(fast, slow, k: k), "\(m)x\(n)x\(k)")
+        }
+    }
+}
+
+@Suite struct WorkerPoolTests {
+    @Test func parallelForVisitsEveryIndexOnce() {
+        for (count, threads) in [(1, 2), (2, 2), (7, 3), (100, 2), (5, 8)] {
+            let visits = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+            visits.initialize(repeating: 0)
+            defer { visits.deallocate() }
+            let box = UncheckedSendable(visits)
+            parallelFor(count, threads: threads) { box.value[$0] += 1 }
+            #expect(Array(visits) == [Int](repeating: 1, count: count), "\(count) on \(threads)")
+        }
+    }
+
+    @Test func nestedParallelForRunsInlineInsteadOfDeadlocking() {
+        let sums = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
+        sums.initialize(repeating: 0)
+        defer { sums.deallocate() }
+        let box = UncheckedSendable(sums)
+        parallelFor(4, threads: 2) { i in
+            parallelFor(10, threads: 2) { j in box.value[i] += j }
+        }
+        #expect(Array(sums) == [45, 45, 45, 45])
+    }
+}
+
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
