@@ -64,7 +64,8 @@ extension GEMM {
     }
 
     /// One packed B panel (≤ 16 columns) against a packed A block of `rows` rows: 6-row register tiles,
-    /// partial tiles through a scratch tile so the kernel never reads or writes outside C.
+    /// partial tiles through a scratch tile so the kernel never reads or writes outside C. Every product,
+    /// packed on the fly or prepacked, goes through here.
     @inline(__always)
     static func macroTile(packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>, rows: Int, columns: Int, kc: Int,
                           c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {

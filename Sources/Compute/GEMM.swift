@@ -80,28 +80,11 @@ struct Problem: @unchecked Sendable {
     @inline(__always)
     func macroKernel(a packedA: UnsafePointer<Float>, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
                      columns jc: Int, _ ncur: Int, kc kcur: Int, beta betaHere: Float) {
-        var edge = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
         var jr = 0
         while jr < ncur {
-            let nr = min(gemmNR, ncur - jr)
-            let bp = packedB + (jr / gemmNR) * gemmNR * kcur
-            var ir = 0
-            while ir < mcur {
-                let mr = min(gemmMR, mcur - ir)
-                let ap = packedA + (ir / gemmMR) * gemmMR * kcur
-                let cp = c + (ic + ir) * ldc + jc + jr
-                if mr == gemmMR && nr == gemmNR {
-                    microKernel6x16(kc: kcur, a: ap, b: bp, c: cp, ldc: ldc, alpha: alpha, beta: betaHere)
-                } else {
-                    withUnsafeMutableBytes(of: &edge) { raw in
-                        let t = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                        for r in 0..<mr { for q in 0..<nr { t[r * gemmNR + q] = cp[r * ldc + q] } }
-                        microKernel6x16(kc: kcur, a: ap, b: bp, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
-                        for r in 0..<mr { for q in 0..<nr { cp[r * ldc + q] = t[r * gemmNR + q] } }
-                    }
-                }
-                ir += gemmMR
-            }
+            GEMM.macroTile(packedA: packedA, packedB: packedB + (jr / gemmNR) * gemmNR * kcur, rows: mcur,
+                           columns: min(gemmNR, ncur - jr), kc: kcur, c: c + ic * ldc + jc + jr, ldc: ldc,
+                           alpha: alpha, beta: betaHere)
             jr += gemmNR
         }
     }
