@@ -90,11 +90,16 @@ public struct ClosedPairsNode: NodeType {
         var pairs: [Pair] = [], skipped = 0, dropped = 0, altered = 0
         if p["filter"]?.stringValue == "truth-vs-wrong" {
             // The oracle's pairs: ground truth against each distinct wrong sample (with `agreed: alter`, against an
-            // altered answer where every sample is right), on every question whatever the majority.
+            // altered answer where every sample is right; with `off_topic`, also against an off-topic answer), on
+            // every question whatever the majority.
             for (k, (scene, q)) in questions.enumerated() {
                 var wrong = Array(Set(decoded[k].filter { $0 != q.answer })).sorted()
                 if wrong.isEmpty, alter, let bad = ClosedPairShaping.altered(q.answer, pool: pools[q.family.rawValue] ?? [], rng: &rng) {
                     wrong = [bad]
+                }
+                if offTopic > 0, rng.unit() < offTopic,
+                   let bad = ClosedPairShaping.offTopic(q.answer, family: q.family.rawValue, pools: pools, rng: &rng) {
+                    wrong.append(bad)
                 }
                 if wrong.isEmpty { skipped += 1 }
                 for w in wrong {
