@@ -22,14 +22,16 @@ public struct KeptTrace: Codable, Sendable, Equatable {
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
-    public let implementationVersion = "3"
+    public let implementationVersion = "4"
     public let summary = "judge every synthetic pair in both orders and keep the agreeing traces"
     public var params: [ParamSpec] {
         [ParamSpec("rule", .oneOf(AgreementRule.allCases.map(\.rawValue)), default: .string("position-free"),
                    doc: "position-free (margin A-first minus margin B-first), both-orders (the paper's), either-order, or all"),
          ParamSpec("labels", .oneOf(["synthetic", "ground-truth"]), default: .string("synthetic"),
                    doc: "synthetic (the loop) or ground-truth (the oracle arm: the true answer is preferred)"),
-         ParamSpec("max_trace", .int, default: .int(48), doc: "longest trace the judge may write")]
+         ParamSpec("max_trace", .int, default: .int(48), doc: "longest trace the judge may write"),
+         ParamSpec("consistent", .bool, default: .bool(false),
+                   doc: "closed-ended pairs are kept only when the trace (the judge's own answer) is the preferred answer")]
     }
     public let inputs = [InputSpec("judge", doc: "the current judge (model checkpoint)"),
                          InputSpec("pairs", multiple: true, doc: "pair directories from pairs.closed / pairs.open")]
@@ -55,6 +57,7 @@ public struct JudgeTracesNode: NodeType {
         var judge = Judge(model: model)
         judge.maxTrace = context.params["max_trace"]?.intValue ?? 48
         let rule = AgreementRule(rawValue: context.params["rule"]?.stringValue ?? "") ?? .positionFree
+        let consistent = context.params["consistent"]?.boolValue ?? false
         var kept: [KeptTrace] = []
         var totals: [String: (seen: Int, kept: Int)] = [:]
         for start in stride(from: 0, to: pairs.count, by: 64) {
@@ -63,6 +66,7 @@ public struct JudgeTracesNode: NodeType {
                                                               responses: ($0.preferred, $0.rejected)) })
             for (pair, out) in zip(chunk, outputs) {
                 let agrees = rule.agrees(straight: Double(out.straight), swapped: Double(out.swapped))
+                    && (!consistent || TraceConsistency.consistent(trace: out.trace, with: pair))
                 totals[pair.family, default: (0, 0)].seen += 1
                 if agrees {
                     totals[pair.family, default: (0, 0)].kept += 1

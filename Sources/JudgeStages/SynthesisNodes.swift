@@ -23,7 +23,7 @@ enum SynthesisParams {
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
-    public let implementationVersion = "2"
+    public let implementationVersion = "3"
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -32,8 +32,15 @@ public struct ClosedPairsNode: NodeType {
             ParamSpec("top_k", .int, default: .int(50), doc: "top-k"),
             ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
             ParamSpec("threshold", .int, default: .int(5), doc: "votes the majority needs"),
-            ParamSpec("filter", .oneOf(["majority", "correct-answer"]), default: .string("majority"),
-                      doc: "majority (annotation-free) or correct-answer (keep pairs whose majority is the ground truth)"),
+            ParamSpec("agreed", .oneOf(["skip", "alter"]), default: .string("skip"),
+                      doc: "when all N samples agree: skip (the paper's rule) or alter (reject another answer of the family)"),
+            ParamSpec("off_topic", .double, default: .double(0),
+                      doc: "share of questions that also pair their majority with the policy's answer to a question of another family"),
+            ParamSpec("balance", .bool, default: .bool(false),
+                      doc: "cut each family's most frequent preferred answer to the next one's count"),
+            ParamSpec("filter", .oneOf(["majority", "correct-answer", "truth-vs-wrong"]), default: .string("majority"),
+                      doc: "majority (annotation-free), correct-answer (keep pairs whose majority is the ground truth) or "
+                           + "truth-vs-wrong (oracle arm only: the ground truth against every distinct wrong sample, on every question)"),
         ]
     }
     public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)"),
@@ -69,13 +76,60 @@ public struct ClosedPairsNode: NodeType {
             context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
         }
         let correctOnly = p["filter"]?.stringValue == "correct-answer"
-        var pairs: [Pair] = [], skipped = 0, dropped = 0
-        for (k, (scene, q)) in questions.enumerated() {
-            let candidates = answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) }
-            guard let pair = MajorityVote.pair(Array(candidates), threshold: p["threshold"]?.intValue ?? 5, rng: &rng) else { skipped += 1; continue }
-            if correctOnly && pair.preferred != q.answer { dropped += 1; continue }
-            pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: pair.preferred, rejected: pair.rejected,
-                              source: "majority", truth: q.answer))
+        let alter = p["agreed"]?.stringValue == "alter"
+        let threshold = p["threshold"]?.intValue ?? 5
+        let decoded = questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
+        // The family's answer pool for alterations: the policy's own agreed answers (sorted: deterministic).
+        var pools: [String: [String]] = [:]
+        let offTopic = p["off_topic"]?.doubleValue ?? 0
+        if alter || offTopic > 0 {
+            var seen: [String: Set<String>] = [:]
+            for (k, (_, q)) in questions.enumerated() where Set(decoded[k]).count == 1 { seen[q.family.rawValue, default: []].insert(decoded[k][0]) }
+            pools = seen.mapValues { $0.sorted() }
+        }
+        var pairs: [Pair] = [], skipped = 0, dropped = 0, altered = 0
+        if p["filter"]?.stringValue == "truth-vs-wrong" {
+            // The oracle's pairs: ground truth against each distinct wrong sample (with `agreed: alter`, against an
+            // altered answer where every sample is right; with `off_topic`, also against an off-topic answer), on
+            // every question whatever the majority.
+            for (k, (scene, q)) in questions.enumerated() {
+                var wrong = Array(Set(decoded[k].filter { $0 != q.answer })).sorted()
+                if wrong.isEmpty, alter, let bad = ClosedPairShaping.altered(q.answer, pool: pools[q.family.rawValue] ?? [], rng: &rng) {
+                    wrong = [bad]
+                }
+                if offTopic > 0, rng.unit() < offTopic,
+                   let bad = ClosedPairShaping.offTopic(q.answer, family: q.family.rawValue, pools: pools, rng: &rng) {
+                    wrong.append(bad)
+                }
+                if wrong.isEmpty { skipped += 1 }
+                for w in wrong {
+                    pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: q.answer, rejected: w,
+                                      source: "ground-truth", truth: q.answer))
+                }
+            }
+        }
+        for (k, (scene, q)) in questions.enumerated() where p["filter"]?.stringValue != "truth-vs-wrong" {
+            let candidates = decoded[k]
+            var made = MajorityVote.pair(candidates, threshold: threshold, rng: &rng).map { ($0.preferred, $0.rejected, "majority") }
+            if made == nil, alter, Set(candidates).count == 1, candidates.count >= threshold,
+               let bad = ClosedPairShaping.altered(candidates[0], pool: pools[q.family.rawValue] ?? [], rng: &rng) {
+                made = (candidates[0], bad, "agreed-altered")
+                altered += 1
+            }
+            guard let (preferred, rejected, source) = made else { skipped += 1; continue }
+            if correctOnly && preferred != q.answer { dropped += 1; continue }
+            pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: rejected,
+                              source: source, truth: q.answer))
+            if offTopic > 0, rng.unit() < offTopic,
+               let bad = ClosedPairShaping.offTopic(preferred, family: q.family.rawValue, pools: pools, rng: &rng) {
+                pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: bad,
+                                  source: "off-topic", truth: q.answer))
+            }
+        }
+        if p["balance"]?.boolValue == true {
+            let before = pairs.count
+            pairs = ClosedPairShaping.balanced(pairs, family: \.family, preferred: \.preferred, rng: &rng).map { pairs[$0] }
+            context.log("balanced preferred answers per family: \(pairs.count) of \(before) pairs kept")
         }
         if let other = context.inputs["size_of"]?.first {
             let cap = try RecordDirectory.read(Pair.self, from: other.path, file: "pairs.jsonl").0.count
@@ -88,6 +142,7 @@ public struct ClosedPairsNode: NodeType {
         }
         let right = pairs.filter { $0.preferred == $0.truth }.count
         context.log("\(pairs.count) pairs from \(questions.count) questions; \(skipped) without a clear majority"
+                    + (alter ? ", \(altered) agreed answers altered" : "")
                     + (correctOnly ? ", \(dropped) dropped as not the ground truth" : "")
                     + "; majority equals ground truth in \(right) of \(pairs.count)")
         try RecordDirectory.write(pairs, world: world, to: context.outputPath("pairs"), file: "pairs.jsonl")

@@ -1,3 +1,6 @@
+import Foundation
+import SyntheticWorld
+
 /// Which judge traces to keep: the verdict must agree with the synthetic preference.
 ///
 /// A judgement of a pair holds the judge's verdict margin in each order: `straight` is
@@ -26,5 +29,18 @@ public enum TraceFilter {
     /// `first`, one `second` — so the kept set is balanced between A and B by construction.
     public static func kept(_ margins: [(straight: Double, swapped: Double)], rule: AgreementRule) -> [Int] {
         margins.indices.filter { rule.agrees(straight: margins[$0].straight, swapped: margins[$0].swapped) }
+    }
+}
+
+/// A trace that reaches the verdict for the right reason. The judge's trace is its own answer; on a
+/// closed-ended pair (one short answer) a verdict that agrees with the synthetic preference while the
+/// trace is some other answer — or a malformed one — agrees by luck or by an answer prior, and training on
+/// it teaches the judge to trust something other than its own check (and, through the trace loss, reinforces
+/// the malformed answer). Open-ended pairs (captions, row lists) are always consistent: their preferred
+/// answer is sampled, so it rarely equals the greedy trace word for word.
+public enum TraceConsistency {
+    public static func consistent(trace: String, with pair: Pair) -> Bool {
+        guard let family = Question.Family(rawValue: pair.family), !family.isOpenEnded else { return true }
+        return trace.trimmingCharacters(in: .whitespaces) == pair.preferred.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -145,3 +145,50 @@ func injected(_ kind: ErrorInjector.Kind, _ answer: String) -> Set<String> {
         #expect(mixed.count == 102)
     }
 }
+
+@Suite struct ClosedPairShapingTests {
+    @Test func anAgreedAnswerIsAlteredToAnotherAnswerOfItsFamily() {
+        var rng = WorldRandom(seed: 3)
+        var seen = Set<String>()
+        for _ in 0..<50 {
+            let bad = ClosedPairShaping.altered("2", pool: ["0", "1", "2", "3"], rng: &rng)
+            #expect(bad != nil && bad != "2")
+            seen.insert(bad ?? "")
+        }
+        #expect(seen == ["0", "1", "3"])
+        #expect(ClosedPairShaping.altered("yes", pool: ["yes"], rng: &rng) == nil)
+    }
+
+    @Test func balancingCutsAFamilysDominantPreferredAnswerToTheRunnerUp() {
+        // existence: 6 yes, 2 no -> 2 and 2; count: one answer only -> untouched.
+        let items = (0..<6).map { ("existence", "yes", $0) } + [("existence", "no", 6), ("existence", "no", 7)]
+            + [("count", "2", 8), ("count", "2", 9)]
+        var rng = WorldRandom(seed: 1)
+        let kept = ClosedPairShaping.balanced(items, family: { $0.0 }, preferred: { $0.1 }, rng: &rng)
+        #expect(kept == kept.sorted())
+        #expect(kept.filter { items[$0].1 == "yes" }.count == 2)
+        #expect(kept.contains(6) && kept.contains(7) && kept.contains(8) && kept.contains(9))
+    }
+
+    @Test func aClosedTraceIsConsistentOnlyWhenItIsThePreferredAnswer() {
+        func pair(_ family: String, _ preferred: String) -> Pair {
+            Pair(scene: 0, family: family, question: "q", preferred: preferred, rejected: "x", source: "majority", truth: preferred)
+        }
+        #expect(TraceConsistency.consistent(trace: "2", with: pair("count", "2")))
+        #expect(!TraceConsistency.consistent(trace: "wrong 2", with: pair("count", "2")))
+        #expect(!TraceConsistency.consistent(trace: "", with: pair("existence", "no")))
+        // Open-ended preferred answers are sampled, so any trace passes.
+        #expect(TraceConsistency.consistent(trace: "a red circle", with: pair("caption", "a blue square")))
+    }
+}
+
+@Suite struct OffTopicResponseTests {
+    @Test func anOffTopicResponseAnswersAnotherFamily() {
+        let pools = ["count": ["0", "1", "2"], "existence": ["no", "yes"], "color": ["red"]]
+        var rng = WorldRandom(seed: 9)
+        var seen = Set<String>()
+        for _ in 0..<60 { seen.insert(ClosedPairShaping.offTopic("2", family: "count", pools: pools, rng: &rng) ?? "") }
+        #expect(seen == ["no", "yes", "red"])
+        #expect(ClosedPairShaping.offTopic("red", family: "color", pools: ["color": ["red"]], rng: &rng) == nil)
+    }
+}
