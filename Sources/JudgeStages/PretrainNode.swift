@@ -11,7 +11,7 @@ import TinyVLM
 public struct PretrainNode: NodeType {
     public init() {}
     public let name = "model.pretrain"
-    public let implementationVersion = "1"
+    public let implementationVersion = "1" + modelNumerics
     public let summary = "train the base vision-language model on the world's instruction data"
     public var params: [ParamSpec] {
         [ParamSpec("seed", .int, default: .int(1), doc: "training world seed (scenes and questions)"),

@@ -23,7 +23,7 @@ enum SynthesisParams {
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
-    public let implementationVersion = "3"
+    public let implementationVersion = "3" + modelNumerics
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -156,7 +156,7 @@ public struct ClosedPairsNode: NodeType {
 public struct OpenPairsNode: NodeType {
     public init() {}
     public let name = "pairs.open"
-    public let implementationVersion = "3"
+    public let implementationVersion = "3" + modelNumerics
     public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [

@@ -3,6 +3,10 @@ import Foundation
 import NodeKit
 import TinyVLM
 
+/// Appended to the implementation version of every node type that runs the model, so changing the
+/// model's arithmetic (`Model.numericsRevision`) invalidates their cached artifacts.
+let modelNumerics = "+numerics.\(Model.numericsRevision)"
+
 /// Shared by every node that trains the model: deterministic batches (a fresh seeded shuffle per
 /// epoch), periodic checkpoints in the node's resume directory, progress and loss in the log.
 struct TrainingLoop {

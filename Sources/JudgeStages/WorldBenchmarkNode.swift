@@ -11,7 +11,7 @@ import TinyVLM
 public struct WorldBenchmarkNode: NodeType {
     public init() {}
     public let name = "world.benchmark"
-    public let implementationVersion = "3"
+    public let implementationVersion = "3" + modelNumerics
     public let summary = "VL-RewardBench- or Multimodal-RewardBench-style pairs from held-out world scenes"
     public var params: [ParamSpec] {
         [ParamSpec("style", .oneOf(BenchmarkBuilder.Style.allCases.map(\.rawValue)), default: .string("vl-rewardbench"),

@@ -47,6 +47,12 @@ public final class Model: @unchecked Sendable {
         }
     }
 
+    /// Revision of the arithmetic behind every forward, backward and generation pass (kernels, their
+    /// reduction orders). Node types that run the model fold it into their implementation version, so an
+    /// artifact made with other arithmetic is never taken from the cache for this one's.
+    /// 2: row reductions over eight lanes, blocked causal attention, the head-major decoder (2026-11-26).
+    public static let numericsRevision = 2
+
     public var parameterCount: Int { layout.total }
     public var parameterValues: [Float] { Array(UnsafeBufferPointer(start: parameters.pointer, count: layout.total)) }
     public var gradientValues: [Float] { Array(UnsafeBufferPointer(start: gradients.pointer, count: layout.total)) }
