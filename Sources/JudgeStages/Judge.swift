@@ -69,11 +69,13 @@ public struct Judge {
             tokens += t + Array(repeating: tok.pad, count: time - t.count)
         }
         let n = sequences.count
-        let logits = model.logits(Batch(size: n, time: time, patches: patches, tokens: tokens,
-                                        targets: Array(repeating: 0, count: n * time), mask: Array(repeating: 0, count: n * time)))
-        return sequences.enumerated().map { (i, s) in
-            let row = (i * time + min(time, s.tokens.count) - 1) * v
-            return logits[row + good] - logits[row + bad]
+        let batch = Batch(size: n, time: time, patches: patches, tokens: tokens,
+                          targets: Array(repeating: 0, count: n * time), mask: Array(repeating: 0, count: n * time))
+        return model.withLogits(batch) { logits in
+            sequences.enumerated().map { (i, s) in
+                let row = (i * time + min(time, s.tokens.count) - 1) * v
+                return logits[row + good] - logits[row + bad]
+            }
         }
     }
 
