@@ -26,44 +26,17 @@ final class WorkerPool: @unchecked Sendable {
     private final class Worker: @unchecked Sendable {
         /// Bumped by the caller for each job this worker joins.
         let go = Atomic<Int>(0)
-        let sleeping = Atomic<Bool>(false)
-        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-        init() {
-            pthread_mutex_init(mutex, nil)
-            pthread_cond_init(cond, nil)
-        }
+        let parking = Parking(spinNanoseconds: WorkerPool.spinNanoseconds)
 
         func wake() {
             go.add(1, ordering: .sequentiallyConsistent)
-            if sleeping.load(ordering: .sequentiallyConsistent) {
-                pthread_mutex_lock(mutex)
-                pthread_cond_signal(cond)
-                pthread_mutex_unlock(mutex)
-            }
+            parking.notifyAll()
         }
 
         /// Returns the next `go` value after `seen`: polls, then sleeps.
         func waitForJob(after seen: Int) -> Int {
-            let deadline = monotonicNanoseconds() + WorkerPool.spinNanoseconds
-            var spins = 0
-            while true {
-                let now = go.load(ordering: .acquiring)
-                if now != seen { return now }
-                spins += 1
-                if spins & 255 != 0 || monotonicNanoseconds() < deadline {
-                    jf_cpu_relax()
-                    continue
-                }
-                // The store to `sleeping` and the load of `go` are sequentially consistent, and so are the
-                // caller's add to `go` and load of `sleeping`: one side sees the other, no wake-up is lost.
-                pthread_mutex_lock(mutex)
-                sleeping.store(true, ordering: .sequentiallyConsistent)
-                while go.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(cond, mutex) }
-                sleeping.store(false, ordering: .relaxed)
-                pthread_mutex_unlock(mutex)
-            }
+            parking.wait { go.load(ordering: .sequentiallyConsistent) != seen }
+            return go.load(ordering: .acquiring)
         }
     }
 
@@ -140,12 +113,14 @@ final class WorkerPool: @unchecked Sendable {
 /// wait of a few µs), then sleep on a condition variable. Never `sched_yield`: on a core shared with a
 /// background process that hands the core over for a whole time slice, while a sleeper is woken at once.
 final class Parking: @unchecked Sendable {
-    static let spinNanoseconds: UInt64 = 50_000
+    /// How long a wait polls before it sleeps.
+    let spinNanoseconds: UInt64
     private let waiters = Atomic<Int>(0)
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    init(spinNanoseconds: UInt64 = 50_000) {
+        self.spinNanoseconds = spinNanoseconds
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
     }
@@ -154,7 +129,7 @@ final class Parking: @unchecked Sendable {
     @inline(__always)
     func wait(until done: () -> Bool) {
         if done() { return }
-        let deadline = monotonicNanoseconds() + Self.spinNanoseconds
+        let deadline = monotonicNanoseconds() + spinNanoseconds
         var spins = 0
         while !done() {
             spins += 1
