@@ -107,23 +107,24 @@ public struct ClosedPairsNode: NodeType {
                                       source: "ground-truth", truth: q.answer))
                 }
             }
-        }
-        for (k, (scene, q)) in questions.enumerated() where p["filter"]?.stringValue != "truth-vs-wrong" {
-            let candidates = decoded[k]
-            var made = MajorityVote.pair(candidates, threshold: threshold, rng: &rng).map { ($0.preferred, $0.rejected, "majority") }
-            if made == nil, alter, Set(candidates).count == 1, candidates.count >= threshold,
-               let bad = ClosedPairShaping.altered(candidates[0], pool: pools[q.family.rawValue] ?? [], rng: &rng) {
-                made = (candidates[0], bad, "agreed-altered")
-                altered += 1
-            }
-            guard let (preferred, rejected, source) = made else { skipped += 1; continue }
-            if correctOnly && preferred != q.answer { dropped += 1; continue }
-            pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: rejected,
-                              source: source, truth: q.answer))
-            if offTopic > 0, rng.unit() < offTopic,
-               let bad = ClosedPairShaping.offTopic(preferred, family: q.family.rawValue, pools: pools, rng: &rng) {
-                pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: bad,
-                                  source: "off-topic", truth: q.answer))
+        } else {
+            for (k, (scene, q)) in questions.enumerated() {
+                let candidates = decoded[k]
+                var made = MajorityVote.pair(candidates, threshold: threshold, rng: &rng).map { ($0.preferred, $0.rejected, "majority") }
+                if made == nil, alter, Set(candidates).count == 1, candidates.count >= threshold,
+                   let bad = ClosedPairShaping.altered(candidates[0], pool: pools[q.family.rawValue] ?? [], rng: &rng) {
+                    made = (candidates[0], bad, "agreed-altered")
+                    altered += 1
+                }
+                guard let (preferred, rejected, source) = made else { skipped += 1; continue }
+                if correctOnly && preferred != q.answer { dropped += 1; continue }
+                pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: rejected,
+                                  source: source, truth: q.answer))
+                if offTopic > 0, rng.unit() < offTopic,
+                   let bad = ClosedPairShaping.offTopic(preferred, family: q.family.rawValue, pools: pools, rng: &rng) {
+                    pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: preferred, rejected: bad,
+                                      source: "off-topic", truth: q.answer))
+                }
             }
         }
         if p["balance"]?.boolValue == true {
