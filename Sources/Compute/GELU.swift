@@ -1,21 +1,24 @@
 /// GELU, tanh approximation (PyTorch's `approximate="tanh"`).
 private let geluScale: Float = 0.797_884_56  // sqrt(2/π)
 
-/// out (N) = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))
+/// 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) for eight lanes; every GELU value (passes, fused GEMM
+/// epilogues, array tails through lane 0) comes from here, so all paths agree bit for bit.
+@inline(__always)
+func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let x2: SIMD8<Float> = x * x
+    let t = simdTanh(geluScale * (x + 0.044715 * x2 * x))
+    return 0.5 * x * (1 + t)
+}
+
+/// out (N) = GELU(inp)
 func geluForwardSerial(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
     var i = 0
-    let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
     while i + 8 <= count {
-        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let x2: SIMD8<Float> = x * x
-        let t = simdTanh(geluScale * (x + 0.044715 * x2 * x))
-        rawOut.storeBytes(of: 0.5 * x * (1 + t), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        store8(gelu(load8(inp + i)), out + i)
         i += 8
     }
     while i < count {
-        let x = inp[i]
-        let x2 = x * x
-        out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + 0.044715 * x2 * x)))
+        out[i] = gelu(SIMD8(repeating: inp[i]))[0]
         i += 1
     }
 }

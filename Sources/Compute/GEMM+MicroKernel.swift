@@ -6,11 +6,12 @@ import CPrefetch
 let gemmMR = 6
 let gemmNR = 16
 
-/// C[0..<6, 0..<16] = alpha · Σ_k a[k·6 + r] · b[k·16 + c] + beta · C (beta == 0 never reads C).
-/// `a` and `b` are packed panels (see GEMM+Packing.swift); `c` has leading dimension ldc.
+/// C[0..<6, 0..<16] = alpha · Σ_k a[k·6 + r] · b[k·16 + c] + beta · C (beta == 0 never reads C), then the
+/// epilogue (GEMM+Epilogue.swift). `a` and `b` are packed panels (see GEMM+Packing.swift); `c` has
+/// leading dimension ldc.
 @inline(__always)
 func microKernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue = .none) {
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
     var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
@@ -34,22 +35,10 @@ func microKernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         pa += 6
         pb += 64
     }
-    store(c00, c01, row: c, alpha: alpha, beta: beta)
-    store(c10, c11, row: c + ldc, alpha: alpha, beta: beta)
-    store(c20, c21, row: c + 2 * ldc, alpha: alpha, beta: beta)
-    store(c30, c31, row: c + 3 * ldc, alpha: alpha, beta: beta)
-    store(c40, c41, row: c + 4 * ldc, alpha: alpha, beta: beta)
-    store(c50, c51, row: c + 5 * ldc, alpha: alpha, beta: beta)
-}
-
-@inline(__always)
-private func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
-    let raw = UnsafeMutableRawPointer(row)
-    var l = lo * alpha, h = hi * alpha
-    if beta != 0 {
-        l = l.addingProduct(raw.loadUnaligned(as: SIMD8<Float>.self), SIMD8(repeating: beta))
-        h = h.addingProduct(raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), SIMD8(repeating: beta))
-    }
-    raw.storeBytes(of: l, as: SIMD8<Float>.self)
-    raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
+    storeRow(c00, c01, row: 0, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    storeRow(c10, c11, row: 1, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    storeRow(c20, c21, row: 2, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    storeRow(c30, c31, row: 3, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    storeRow(c40, c41, row: 4, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    storeRow(c50, c51, row: 5, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
 }

@@ -40,7 +40,8 @@ extension GEMM {
     /// C (M×N) = alpha·op(A)·B + beta·C with B prepacked, on the calling thread: callers that want
     /// threads split their rows (results per row do not depend on the other rows).
     public static func sgemm(_ transA: Transpose = .none, m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                             packed b: PackedMatrix, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                             packed b: PackedMatrix, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+                             epilogue: GEMMEpilogue = .none) {
         guard m > 0 else { return }
         let av = MatrixView(base: a, rs: transA == .none ? lda : 1, cs: transA == .none ? 1 : lda)
         let packedA = PackingArena.current.a
@@ -48,6 +49,7 @@ extension GEMM {
         while pc < b.k {
             let kcur = min(kc, b.k - pc)
             let betaHere = pc == 0 ? beta : 1
+            let stage = epilogue.stage(first: pc == 0, last: pc + kcur == b.k)
             var ic = 0
             while ic < m {
                 let mcur = min(mc, m - ic)
@@ -55,7 +57,8 @@ extension GEMM {
                 for j in 0..<b.panels {
                     macroTile(packedA: packedA, packedB: b.panel(j, block: pc, depth: kcur), rows: mcur,
                               columns: min(gemmNR, b.n - j * gemmNR), kc: kcur,
-                              c: c + ic * ldc + j * gemmNR, ldc: ldc, alpha: alpha, beta: betaHere)
+                              c: c + ic * ldc + j * gemmNR, ldc: ldc, alpha: alpha, beta: betaHere,
+                              epilogue: stage.at(row: ic, column: j * gemmNR))
                 }
                 ic += mcur
             }
@@ -65,24 +68,21 @@ extension GEMM {
 
     /// One packed B panel (≤ 16 columns) against a packed A block of `rows` rows: 6-row register tiles,
     /// partial tiles through a scratch tile so the kernel never reads or writes outside C. Every product,
-    /// packed on the fly or prepacked, goes through here.
+    /// packed on the fly or prepacked, goes through here; `epilogue` is this depth block's, at `c`.
     @inline(__always)
     static func macroTile(packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>, rows: Int, columns: Int, kc: Int,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                          c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue) {
         var ir = 0
         while ir < rows {
             let mr = min(gemmMR, rows - ir)
             let ap = packedA + (ir / gemmMR) * gemmMR * kc
             let cp = c + ir * ldc
+            let e = epilogue.at(row: ir, column: 0)
             if mr == gemmMR && columns == gemmNR {
-                microKernel6x16(kc: kc, a: ap, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta)
+                microKernel6x16(kc: kc, a: ap, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
             } else {
-                var edge = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
-                withUnsafeMutableBytes(of: &edge) { raw in
-                    let t = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                    for r in 0..<mr { for q in 0..<columns { t[r * gemmNR + q] = cp[r * ldc + q] } }
-                    microKernel6x16(kc: kc, a: ap, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: beta)
-                    for r in 0..<mr { for q in 0..<columns { cp[r * ldc + q] = t[r * gemmNR + q] } }
+                edgeTile(rows: mr, columns: columns, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e) { t, betaHere in
+                    microKernel6x16(kc: kc, a: ap, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
                 }
             }
             ir += gemmMR

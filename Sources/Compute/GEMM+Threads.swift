@@ -61,7 +61,7 @@ extension Problem {
             let ncur = min(GEMM.nc, n - jc)
             var pc = 0
             while pc < k {
-                let kcur = min(GEMM.kc, k - pc), betaHere = pc == 0 ? beta : 1
+                let kcur = min(GEMM.kc, k - pc)
                 let packedB = slice & 1 == 0 ? sharedB.0 : sharedB.1
                 let panels = share(part, of: parts, length: ncur, unit: gemmNR)
                 if !panels.isEmpty {
@@ -75,7 +75,7 @@ extension Problem {
                 barrier.wait()
                 while ic < rows.upperBound {
                     if ic != rows.lowerBound { packA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA) }
-                    macroKernel(a: packedA, b: packedB, rows: ic, mcur, columns: jc, ncur, kc: kcur, beta: betaHere)
+                    macroKernel(a: packedA, b: packedB, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
                     ic += mcur
                     mcur = min(GEMM.mc, rows.upperBound - ic)
                 }

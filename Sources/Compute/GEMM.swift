@@ -20,15 +20,20 @@ public enum GEMM {
 
     public static func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil) {
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil,
+                             epilogue: GEMMEpilogue = .none) {
         guard m > 0, n > 0 else { return }
+        precondition(epilogue.bias == nil || beta == 0, "a GEMM bias replaces beta·C; pass beta 0")
         if k == 0 || alpha == 0 {
             scale(c, m: m, n: n, ldc: ldc, beta: beta)
+            if epilogue.bias != nil || epilogue.residual != nil || epilogue.gelu != nil {
+                applyAlone(epilogue, c: c, m: m, n: n, ldc: ldc)
+            }
             return
         }
         let problem = Problem(a: MatrixView(base: a, rs: transA == .none ? lda : 1, cs: transA == .none ? 1 : lda),
                               b: MatrixView(base: b, rs: transB == .none ? ldb : 1, cs: transB == .none ? 1 : ldb),
-                              c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                              c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta, epilogue: epilogue)
         let t = max(1, min(threads ?? defaultThreads, m * n * k < 96 * 96 * 96 ? 1 : 8))
         if t == 1 {
             problem.block(rows: 0..<m, columns: 0..<n)
@@ -52,6 +57,7 @@ struct Problem: @unchecked Sendable {
     let ldc: Int
     let m: Int, n: Int, k: Int
     let alpha: Float, beta: Float
+    let epilogue: GEMMEpilogue
 
     /// C[rows, columns] on the calling thread, packing into its own arena.
     func block(rows: Range<Int>, columns: Range<Int>) {
@@ -67,7 +73,7 @@ struct Problem: @unchecked Sendable {
                 while ic < rows.upperBound {
                     let mcur = min(GEMM.mc, rows.upperBound - ic)
                     packA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: arena.a)
-                    macroKernel(a: arena.a, b: arena.b, rows: ic, mcur, columns: jc, ncur, kc: kcur, beta: pc == 0 ? beta : 1)
+                    macroKernel(a: arena.a, b: arena.b, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
                     ic += mcur
                 }
                 pc += kcur
@@ -79,12 +85,14 @@ struct Problem: @unchecked Sendable {
     /// C[ic..<ic+mcur, jc..<jc+ncur] (+)= packed A block · packed B block, one register tile at a time.
     @inline(__always)
     func macroKernel(a packedA: UnsafePointer<Float>, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
-                     columns jc: Int, _ ncur: Int, kc kcur: Int, beta betaHere: Float) {
+                     columns jc: Int, _ ncur: Int, depth pc: Int, _ kcur: Int) {
+        let betaHere = pc == 0 ? beta : 1
+        let stage = epilogue.stage(first: pc == 0, last: pc + kcur == k)
         var jr = 0
         while jr < ncur {
             GEMM.macroTile(packedA: packedA, packedB: packedB + (jr / gemmNR) * gemmNR * kcur, rows: mcur,
                            columns: min(gemmNR, ncur - jr), kc: kcur, c: c + ic * ldc + jc + jr, ldc: ldc,
-                           alpha: alpha, beta: betaHere)
+                           alpha: alpha, beta: betaHere, epilogue: stage.at(row: ic, column: jc + jr))
             jr += gemmNR
         }
     }

@@ -1,13 +1,13 @@
 /// Linear layer y = x·Wᵀ + b, with W stored [out, in] as in PyTorch.
 
-/// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC)
+/// out (N, OC) = inp (N, C) · weight (OC, C)ᵀ + bias (OC) [+ residual (N, OC)], and optionally
+/// gelu (N, OC) = GELU(out): the bias, the residual connection and the activation are fused into the
+/// product's store (GEMMEpilogue), bitwise equal to the separate passes. `residual` must not overlap `out`.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                          bias: UnsafePointer<Float>?, n: Int, c: Int, oc: Int, threads: Int) {
-    if let bias {
-        for r in 0..<n { (out + r * oc).update(from: bias, count: oc) }
-    }
-    GEMM.sgemm(.none, .transposed, m: n, n: oc, k: c, a: inp, lda: c, b: weight, ldb: c,
-               beta: bias == nil ? 0 : 1, c: out, ldc: oc, threads: threads)
+                          bias: UnsafePointer<Float>?, n: Int, c: Int, oc: Int, threads: Int,
+                          residual: UnsafePointer<Float>? = nil, gelu: UnsafeMutablePointer<Float>? = nil) {
+    GEMM.sgemm(.none, .transposed, m: n, n: oc, k: c, a: inp, lda: c, b: weight, ldb: c, c: out, ldc: oc, threads: threads,
+               epilogue: GEMMEpilogue(bias: bias, residual: residual, ldr: oc, gelu: gelu, ldg: oc))
 }
 
 /// dinp (N, C) += dout · weight; dweight (OC, C) += doutᵀ · inp; dbias (OC) += Σ_rows dout.
@@ -27,13 +27,12 @@ public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMu
     }
 }
 
-/// out (N, OC) = inp (N, C) · Wᵀ + bias, with W prepacked as `PackedMatrix(.transposed, k: C, n: OC, …)`, on
-/// the calling thread; bitwise equal to the unpacked form.
+/// out (N, OC) = inp (N, C) · Wᵀ + bias [+ residual], and optionally gelu = GELU(out), with W prepacked as
+/// `PackedMatrix(.transposed, k: C, n: OC, …)`, on the calling thread; bitwise equal to the unpacked form.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: PackedMatrix,
-                          bias: UnsafePointer<Float>?, n: Int) {
+                          bias: UnsafePointer<Float>?, n: Int, residual: UnsafePointer<Float>? = nil,
+                          gelu: UnsafeMutablePointer<Float>? = nil) {
     let oc = weight.n
-    if let bias {
-        for r in 0..<n { (out + r * oc).update(from: bias, count: oc) }
-    }
-    GEMM.sgemm(m: n, a: inp, lda: weight.k, packed: weight, beta: bias == nil ? 0 : 1, c: out, ldc: oc)
+    GEMM.sgemm(m: n, a: inp, lda: weight.k, packed: weight, c: out, ldc: oc,
+               epilogue: GEMMEpilogue(bias: bias, residual: residual, ldr: oc, gelu: gelu, ldg: oc))
 }

@@ -41,16 +41,13 @@ extension Model {
                           n: n, c: d, oc: 3 * d, threads: threads)
             attentionForward(out: a.atty[l].pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer, shape: shape, threads: threads)
             linearForward(out: a.resid2[l].pointer, inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), bias: p(pre + "proj.bias"),
-                          n: n, c: d, oc: d, threads: threads)
-            for i in 0..<(n * d) { a.resid2[l].pointer[i] += input[i] }
+                          n: n, c: d, oc: d, threads: threads, residual: input)
             layerNormForward(out: a.ln2[l].pointer, mean: a.ln2Mean[l].pointer, rstd: a.ln2Rstd[l].pointer, inp: a.resid2[l].pointer,
                              weight: p(pre + "ln2.weight"), bias: p(pre + "ln2.bias"), n: n, c: d, threads: threads)
             linearForward(out: a.fc[l].pointer, inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), bias: p(pre + "fc.bias"),
-                          n: n, c: d, oc: 4 * d, threads: threads)
-            geluForward(out: a.fcGelu[l].pointer, inp: a.fc[l].pointer, count: n * 4 * d, threads: threads)
+                          n: n, c: d, oc: 4 * d, threads: threads, gelu: a.fcGelu[l].pointer)
             linearForward(out: a.residOut[l].pointer, inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), bias: p(pre + "out.bias"),
-                          n: n, c: 4 * d, oc: d, threads: threads)
-            for i in 0..<(n * d) { a.residOut[l].pointer[i] += a.resid2[l].pointer[i] }
+                          n: n, c: 4 * d, oc: d, threads: threads, residual: a.resid2[l].pointer)
         }
         // Final layer norm on the text rows only, then the tied head.
         let last = a.residOut[c.layers - 1].pointer

@@ -77,7 +77,9 @@ final class SequenceDecoder {
         let c = config, d = c.d, R = rows.count, hs = d / c.heads
         let prefix = c.prefixAttention ? c.patches : 0
         let scale = 1 / Float(hs).squareRoot()
-        let x = x.pointer, ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, tmp = tmp.pointer, hidden = hidden.pointer
+        // The residual stream alternates between two buffers: a product writes x + f(x) into the other one.
+        var x = x.pointer, spare = tmp.pointer
+        let ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, hidden = hidden.pointer
         for (l, w) in weights.blocks.enumerated() {
             layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln1Weight, bias: w.ln1Bias, n: R, c: d)
             linearForward(out: qkv, inp: ln, weight: w.qkv, bias: w.qkvBias, n: R)
@@ -92,23 +94,18 @@ final class SequenceDecoder {
                                  scale: scale, scores: scores.pointer, out: y + r * d + h * hs)
                 }
             }
-            linearForward(out: tmp, inp: y, weight: w.proj, bias: w.projBias, n: R)
-            add(tmp, into: x, count: R * d)
+            linearForward(out: spare, inp: y, weight: w.proj, bias: w.projBias, n: R, residual: x)
+            swap(&x, &spare)
             layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln2Weight, bias: w.ln2Bias, n: R, c: d)
-            linearForward(out: hidden, inp: ln, weight: w.fc, bias: w.fcBias, n: R)
-            geluForward(out: hidden, inp: hidden, count: R * 4 * d)
-            linearForward(out: tmp, inp: hidden, weight: w.out, bias: w.outBias, n: R)
-            add(tmp, into: x, count: R * d)
+            linearForward(out: hidden, inp: ln, weight: w.fc, bias: w.fcBias, n: R, gelu: hidden)
+            linearForward(out: spare, inp: hidden, weight: w.out, bias: w.outBias, n: R, residual: x)
+            swap(&x, &spare)
         }
         // Only each sequence's last row predicts a next token.
         let sequences = R / rowsPerSequence
-        for k in 0..<sequences { tmp.advanced(by: k * d).update(from: x + ((k + 1) * rowsPerSequence - 1) * d, count: d) }
-        layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: tmp, weight: weights.lnWeight, bias: weights.lnBias,
+        for k in 0..<sequences { spare.advanced(by: k * d).update(from: x + ((k + 1) * rowsPerSequence - 1) * d, count: d) }
+        layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: spare, weight: weights.lnWeight, bias: weights.lnBias,
                          n: sequences, c: d)
         linearForward(out: logits.pointer, inp: ln, weight: weights.head, bias: nil, n: sequences)
-    }
-
-    private func add(_ a: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { x[i] += a[i] }
     }
 }
