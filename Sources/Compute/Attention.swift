@@ -37,22 +37,29 @@ let causalBlock = 48
 /// out (B, T, C) = attention(qkv (B, T, 3C)); att (B, NH, T, T) saves the probabilities.
 public func attentionForward(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
                              shape s: AttentionShape, threads: Int) {
-    let c = s.channels, t = s.time, hs = s.headSize
     let pointers = UncheckedBox((out, att, qkv))
     parallelFor(s.batch * s.heads, threads: threads) { pair in
         let (out, att, qkv) = pointers.value
-        let b = pair / s.heads, h = pair % s.heads
-        let base = qkv + b * t * 3 * c
-        let q = base + h * hs, k = base + c + h * hs, v = base + 2 * c + h * hs
-        let a = att + pair * t * t
-        for lo in s.blocks {
-            let hi = min(t, lo + causalBlock), rows = hi - lo, keys = s.keys(below: hi)
-            GEMM.sgemm(.none, .transposed, m: rows, n: keys, k: hs, alpha: s.scale, a: q + lo * 3 * c, lda: 3 * c, b: k, ldb: 3 * c,
-                       c: a + lo * t, ldc: t, threads: 1)
-            softmaxForward(out: a + lo * t, inp: a + lo * t, n: rows, c: t, valid: { s.valid(lo + $0) })
-            GEMM.sgemm(.none, .none, m: rows, n: hs, k: keys, a: a + lo * t, lda: t, b: v, ldb: 3 * c,
-                       c: out + (b * t + lo) * c + h * hs, ldc: c, threads: 1)
-        }
+        attentionForward(pair: pair, out: out, att: att + pair * s.time * s.time, qkv: qkv, shape: s)
+    }
+}
+
+/// One (batch, head) pair of `attentionForward` on the calling thread, its (T, T) probabilities in
+/// `att`: a pair's result depends only on its own rows of qkv, so callers may run pairs in any grouping
+/// (the inference pass keeps `att` in a small scratch that stays in cache).
+public func attentionForward(pair: Int, out: UnsafeMutablePointer<Float>, att a: UnsafeMutablePointer<Float>,
+                             qkv: UnsafePointer<Float>, shape s: AttentionShape) {
+    let c = s.channels, t = s.time, hs = s.headSize
+    let b = pair / s.heads, h = pair % s.heads
+    let base = qkv + b * t * 3 * c
+    let q = base + h * hs, k = base + c + h * hs, v = base + 2 * c + h * hs
+    for lo in s.blocks {
+        let hi = min(t, lo + causalBlock), rows = hi - lo, keys = s.keys(below: hi)
+        GEMM.sgemm(.none, .transposed, m: rows, n: keys, k: hs, alpha: s.scale, a: q + lo * 3 * c, lda: 3 * c, b: k, ldb: 3 * c,
+                   c: a + lo * t, ldc: t, threads: 1)
+        softmaxForward(out: a + lo * t, inp: a + lo * t, n: rows, c: t, valid: { s.valid(lo + $0) })
+        GEMM.sgemm(.none, .none, m: rows, n: hs, k: keys, a: a + lo * t, lda: t, b: v, ldb: 3 * c,
+                   c: out + (b * t + lo) * c + h * hs, ldc: c, threads: 1)
     }
 }
 

@@ -6,12 +6,34 @@ import CPrefetch
 let gemmMR = 6
 let gemmNR = 16
 
-/// C[0..<6, 0..<16] = alpha · Σ_k a[k·6 + r] · b[k·16 + c] + beta · C (beta == 0 never reads C), then the
-/// epilogue (GEMM+Epilogue.swift). `a` and `b` are packed panels (see GEMM+Packing.swift); `c` has
-/// leading dimension ldc.
+/// Where the micro-kernel reads its six A values per depth step: a packed panel (`PackedPanel`, the six
+/// values of one step side by side) or, when op(A) is A itself, A's rows in place (`RowPanel`), which
+/// skips packing A. The kernel is specialised for each, and both feed it the same values in the same
+/// order, so the results are bitwise equal.
+protocol APanel {
+    func value(row r: Int) -> Float
+    mutating func step()
+}
+
+struct PackedPanel: APanel {
+    var p: UnsafePointer<Float>
+    @inline(__always) func value(row r: Int) -> Float { p[r] }
+    @inline(__always) mutating func step() { p += gemmMR }
+}
+
+struct RowPanel: APanel {
+    var p: UnsafePointer<Float>
+    let lda: Int
+    @inline(__always) func value(row r: Int) -> Float { p[r * lda] }
+    @inline(__always) mutating func step() { p += 1 }
+}
+
+/// C[0..<6, 0..<16] = alpha · Σ_k a(r, k) · b[k·16 + c] + beta · C (beta == 0 never reads C), then the
+/// epilogue (GEMM+Epilogue.swift). `b` is a packed panel (see GEMM+Packing.swift); `c` has leading
+/// dimension ldc.
 @inline(__always)
-func microKernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue = .none) {
+func microKernel6x16<A: APanel>(kc: Int, a: A, b: UnsafePointer<Float>,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue = .none) {
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
     var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
@@ -20,19 +42,19 @@ func microKernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     for _ in 0..<kc {
         let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
         let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-        var x = SIMD8<Float>(repeating: pa[0])
+        var x = SIMD8<Float>(repeating: pa.value(row: 0))
         c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-        x = SIMD8<Float>(repeating: pa[1])
+        x = SIMD8<Float>(repeating: pa.value(row: 1))
         c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-        x = SIMD8<Float>(repeating: pa[2])
+        x = SIMD8<Float>(repeating: pa.value(row: 2))
         c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-        x = SIMD8<Float>(repeating: pa[3])
+        x = SIMD8<Float>(repeating: pa.value(row: 3))
         c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-        x = SIMD8<Float>(repeating: pa[4])
+        x = SIMD8<Float>(repeating: pa.value(row: 4))
         c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-        x = SIMD8<Float>(repeating: pa[5])
+        x = SIMD8<Float>(repeating: pa.value(row: 5))
         c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-        pa += 6
+        pa.step()
         pb += 64
     }
     storeRow(c00, c01, row: 0, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)

@@ -53,9 +53,9 @@ extension GEMM {
             var ic = 0
             while ic < m {
                 let mcur = min(mc, m - ic)
-                packA(av, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA)
+                let direct = prepareA(av, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA)
                 for j in 0..<b.panels {
-                    macroTile(packedA: packedA, packedB: b.panel(j, block: pc, depth: kcur), rows: mcur,
+                    macroTile(packedA: packedA, direct: direct, packedB: b.panel(j, block: pc, depth: kcur), rows: mcur,
                               columns: min(gemmNR, b.n - j * gemmNR), kc: kcur,
                               c: c + ic * ldc + j * gemmNR, ldc: ldc, alpha: alpha, beta: betaHere,
                               epilogue: stage.at(row: ic, column: j * gemmNR))
@@ -66,19 +66,30 @@ extension GEMM {
         }
     }
 
-    /// One packed B panel (≤ 16 columns) against a packed A block of `rows` rows: 6-row register tiles,
-    /// partial tiles through a scratch tile so the kernel never reads or writes outside C. Every product,
-    /// packed on the fly or prepacked, goes through here; `epilogue` is this depth block's, at `c`.
+    /// One packed B panel (≤ 16 columns) against a block of `rows` rows of op(A): 6-row register tiles,
+    /// partial tiles through a scratch tile so the kernel never reads or writes outside C. Full 6-row tiles
+    /// read A's rows in place when `direct` is given, else the packed block; a last partial tile always
+    /// reads the packed block (its panel index ir/6). Every product, packed on the fly or prepacked, goes
+    /// through here; `epilogue` is this depth block's, at `c`.
     @inline(__always)
-    static func macroTile(packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>, rows: Int, columns: Int, kc: Int,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue) {
+    static func macroTile(packedA: UnsafePointer<Float>, direct: RowPanel?, packedB: UnsafePointer<Float>, rows: Int, columns: Int,
+                          kc: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue) {
         var ir = 0
         while ir < rows {
             let mr = min(gemmMR, rows - ir)
-            let ap = packedA + (ir / gemmMR) * gemmMR * kc
+            let ap = PackedPanel(p: packedA + (ir / gemmMR) * gemmMR * kc)
             let cp = c + ir * ldc
             let e = epilogue.at(row: ir, column: 0)
-            if mr == gemmMR && columns == gemmNR {
+            if let direct, mr == gemmMR {
+                let rowPanel = RowPanel(p: direct.p + ir * direct.lda, lda: direct.lda)
+                if columns == gemmNR {
+                    microKernel6x16(kc: kc, a: rowPanel, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
+                } else {
+                    edgeTile(rows: mr, columns: columns, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e) { t, betaHere in
+                        microKernel6x16(kc: kc, a: rowPanel, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
+                    }
+                }
+            } else if mr == gemmMR && columns == gemmNR {
                 microKernel6x16(kc: kc, a: ap, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
             } else {
                 edgeTile(rows: mr, columns: columns, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e) { t, betaHere in
@@ -88,4 +99,21 @@ extension GEMM {
             ir += gemmMR
         }
     }
+
+    /// A block of op(A) for the micro-kernels: with A read in place (`op(A)` = A, rows contiguous in
+    /// depth) only a last partial 6-row panel is packed, at its usual place; otherwise the whole block.
+    @inline(__always)
+    static func prepareA(_ a: MatrixView, rows: Range<Int>, depth: Range<Int>, into packedA: UnsafeMutablePointer<Float>) -> RowPanel? {
+        guard readsARowsInPlace(a) else {
+            packA(a, rows: rows, depth: depth, into: packedA)
+            return nil
+        }
+        let full = rows.count / gemmMR * gemmMR
+        if full < rows.count {
+            packA(a, rows: (rows.lowerBound + full)..<rows.upperBound, depth: depth, into: packedA + full * depth.count)
+        }
+        return RowPanel(p: a.base + rows.lowerBound * a.rs + depth.lowerBound, lda: a.rs)
+    }
+
+    @inline(__always) static func readsARowsInPlace(_ a: MatrixView) -> Bool { a.cs == 1 }
 }

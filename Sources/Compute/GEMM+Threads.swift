@@ -71,11 +71,11 @@ extension Problem {
                 // The first A block does not depend on B: pack it before waiting.
                 var ic = rows.lowerBound
                 var mcur = min(GEMM.mc, rows.upperBound - ic)
-                if mcur > 0 { packA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA) }
+                var direct = mcur > 0 ? GEMM.prepareA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA) : nil
                 barrier.wait()
                 while ic < rows.upperBound {
-                    if ic != rows.lowerBound { packA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA) }
-                    macroKernel(a: packedA, b: packedB, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
+                    if ic != rows.lowerBound { direct = GEMM.prepareA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: packedA) }
+                    macroKernel(a: packedA, direct: direct, b: packedB, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
                     ic += mcur
                     mcur = min(GEMM.mc, rows.upperBound - ic)
                 }

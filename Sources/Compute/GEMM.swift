@@ -72,8 +72,8 @@ struct Problem: @unchecked Sendable {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcur = min(GEMM.mc, rows.upperBound - ic)
-                    packA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: arena.a)
-                    macroKernel(a: arena.a, b: arena.b, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
+                    let direct = GEMM.prepareA(a, rows: ic..<(ic + mcur), depth: pc..<(pc + kcur), into: arena.a)
+                    macroKernel(a: arena.a, direct: direct, b: arena.b, rows: ic, mcur, columns: jc, ncur, depth: pc, kcur)
                     ic += mcur
                 }
                 pc += kcur
@@ -84,13 +84,13 @@ struct Problem: @unchecked Sendable {
 
     /// C[ic..<ic+mcur, jc..<jc+ncur] (+)= packed A block · packed B block, one register tile at a time.
     @inline(__always)
-    func macroKernel(a packedA: UnsafePointer<Float>, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
+    func macroKernel(a packedA: UnsafePointer<Float>, direct: RowPanel?, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
                      columns jc: Int, _ ncur: Int, depth pc: Int, _ kcur: Int) {
         let betaHere = pc == 0 ? beta : 1
         let stage = epilogue.stage(first: pc == 0, last: pc + kcur == k)
         var jr = 0
         while jr < ncur {
-            GEMM.macroTile(packedA: packedA, packedB: packedB + (jr / gemmNR) * gemmNR * kcur, rows: mcur,
+            GEMM.macroTile(packedA: packedA, direct: direct, packedB: packedB + (jr / gemmNR) * gemmNR * kcur, rows: mcur,
                            columns: min(gemmNR, ncur - jr), kc: kcur, c: c + ic * ldc + jc + jr, ldc: ldc,
                            alpha: alpha, beta: betaHere, epilogue: stage.at(row: ic, column: jc + jr))
             jr += gemmNR

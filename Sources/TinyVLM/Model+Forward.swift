@@ -60,10 +60,10 @@ extension Model {
 
     /// Mean masked cross-entropy of the batch (no gradients).
     public func loss(_ batch: Batch) -> Float {
-        let a = forward(batch)
+        let logits = inferenceLogits(batch)
         return batch.targets.withUnsafeBufferPointer { t in
             batch.mask.withUnsafeBufferPointer { m in
-                crossEntropyForwardBackward(dlogits: nil, logits: a.logits.pointer, targets: t.baseAddress!, mask: m.baseAddress!,
+                crossEntropyForwardBackward(dlogits: nil, logits: logits, targets: t.baseAddress!, mask: m.baseAddress!,
                                             n: batch.size * batch.time, vocab: config.vocab)
             }
         }
@@ -71,13 +71,18 @@ extension Model {
 
     /// Logits (B, T, V) of the batch, for scoring.
     public func logits(_ batch: Batch) -> [Float] {
-        forward(batch).logits.array
+        Array(UnsafeBufferPointer(start: inferenceLogits(batch), count: batch.size * batch.time * config.vocab))
     }
 
     /// Runs the forward pass and lends `body` the (B, T, V) logits without copying them (valid only
     /// inside `body`; the next pass reuses the memory).
     public func withLogits<R>(_ batch: Batch, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        let logits = forward(batch).logits
-        return try body(UnsafeBufferPointer(start: logits.pointer, count: batch.size * batch.time * config.vocab))
+        let logits = inferenceLogits(batch)
+        return try body(UnsafeBufferPointer(start: logits, count: batch.size * batch.time * config.vocab))
+    }
+
+    /// The training forward's logits (B, T, V), which `logits` must equal bit for bit (tests).
+    public func trainingForwardLogits(_ batch: Batch) -> [Float] {
+        Array(UnsafeBufferPointer(start: forward(batch).logits.pointer, count: batch.size * batch.time * config.vocab))
     }
 }

@@ -14,6 +14,8 @@ public final class Model: @unchecked Sendable {
     /// Threads for GEMMs and attention; results never depend on it.
     public var threads: Int
     var activations: Activations?
+    /// Scratch of the inference pass (Model+Inference.swift), reused across calls.
+    let inferenceState = InferenceState()
     /// Key/value cache storage reused across `generate` calls.
     let cachePool = BufferPool()
 
