@@ -42,8 +42,8 @@ public struct GEMMEpilogue: @unchecked Sendable {
     }
 }
 
-/// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual) → C,
-/// then GELU → `gelu`. Partial tiles go through a scratch tile and `storeEdge`.
+/// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual) → C
+/// (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile and `edgeTile`.
 @inline(__always)
 func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
               alpha: Float, beta: Float, epilogue e: GEMMEpilogue) {
@@ -63,9 +63,17 @@ func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutab
     }
     raw.storeBytes(of: l, as: SIMD8<Float>.self)
     raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
-    if let g = e.gelu {
-        store8(gelu(l), g + r * e.ldg)
-        store8(gelu(h), g + r * e.ldg + 8)
+}
+
+/// GELU of a stored 6×16 tile of C into `gelu`, after all six rows are stored: twelve independent
+/// evaluations give the out-of-order core work to overlap (per row, two at a time, the polynomial and
+/// division latency chains left it idle).
+@inline(__always)
+func geluTile(c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int) {
+    for r in 0..<gemmMR {
+        let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
+        store8(gelu(l), g + r * ldg)
+        store8(gelu(h), g + r * ldg + 8)
     }
 }
 

@@ -63,4 +63,5 @@ func microKernel6x16<A: APanel>(kc: Int, a: A, b: UnsafePointer<Float>,
     storeRow(c30, c31, row: 3, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
     storeRow(c40, c41, row: 4, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
     storeRow(c50, c51, row: 5, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+    if let g = epilogue.gelu { geluTile(c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg) }
 }
