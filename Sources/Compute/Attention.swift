@@ -63,9 +63,10 @@ public func attentionForward(pair: Int, out: UnsafeMutablePointer<Float>, att a:
     }
 }
 
-/// dqkv (B, T, 3C) += ∂L/∂qkv, from dout (B, T, C) and the saved att.
+/// dqkv (B, T, 3C) += ∂L/∂qkv, from dout (B, T, C) and the saved att (`accumulate: false`: each
+/// (batch, head) pair zeroes its own slice of dqkv first, on its thread, instead of the caller zeroing all).
 public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, att: UnsafePointer<Float>,
-                              qkv: UnsafePointer<Float>, shape s: AttentionShape, threads: Int) {
+                              qkv: UnsafePointer<Float>, shape s: AttentionShape, threads: Int, accumulate: Bool = true) {
     let c = s.channels, t = s.time, hs = s.headSize
     let pointers = UncheckedBox((dqkv, dout, att, qkv))
     parallelFor(s.batch * s.heads, threads: threads) { pair in
@@ -74,10 +75,12 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dout: UnsafePoi
         let base = qkv + b * t * 3 * c, dbase = dqkv + b * t * 3 * c
         let q = base + h * hs, k = base + c + h * hs, v = base + 2 * c + h * hs
         let dq = dbase + h * hs, dk = dbase + c + h * hs, dv = dbase + 2 * c + h * hs
+        if !accumulate {
+            for r in 0..<t { for part in [dq, dk, dv] { (part + r * 3 * c).update(repeating: 0, count: hs) } }
+        }
         let a = att + pair * t * t
         let g = dout + b * t * c + h * hs
-        let datt = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t * t)
-        defer { datt.deallocate() }
+        let datt = PackingArena.current.scratch(2 * t * t)
         let dscores = datt + t * t
         dscores.initialize(repeating: 0, count: t * t)
         for lo in s.blocks {

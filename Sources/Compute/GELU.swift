@@ -24,7 +24,10 @@ func geluForwardSerial(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Floa
 }
 
 /// dinp (N) += dout · GELU'(inp)
-func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int) {
+/// With `accumulate` false the prior is a literal +0 rather than what dinp held: bitwise what zeroing
+/// dinp first would give (+0 + −0 is +0), without the pass that zeroes it.
+func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int,
+                        accumulate: Bool) {
     var i = 0
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeRawPointer(dout), rawIn = UnsafeMutableRawPointer(dinp)
     while i + 8 <= count {
@@ -35,7 +38,7 @@ func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Fl
         let slope: SIMD8<Float> = geluScale * (1 + 0.134145 * x2)
         let local: SIMD8<Float> = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
         let g = rawOut.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let prior = rawIn.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let prior = accumulate ? rawIn.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) : SIMD8<Float>()
         rawIn.storeBytes(of: prior + g * local, toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
     }
@@ -45,7 +48,7 @@ func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Fl
         let t = fastTanh(geluScale * (x + 0.044715 * x2 * x))
         let slope = geluScale * (1 + 0.134145 * x2)
         let local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
-        dinp[i] += dout[i] * local
+        dinp[i] = (accumulate ? dinp[i] : 0) + dout[i] * local
         i += 1
     }
 }
@@ -64,13 +67,13 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
     }
 }
 
-/// dinp (N) += dout · GELU'(inp), over `threads` threads.
+/// dinp (N) += dout · GELU'(inp) (`accumulate: false`: dinp = +0 + dout · GELU'(inp)), over `threads` threads.
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, count: Int,
-                         threads: Int = 1) {
+                         threads: Int = 1, accumulate: Bool = true) {
     let chunks = (count + elementChunk - 1) / elementChunk
     let box = UncheckedBox((dinp, inp, dout))
     parallelFor(chunks, threads: threads) { c in
         let lo = c * elementChunk, n = min(elementChunk, count - lo)
-        geluBackwardSerial(dinp: box.value.0 + lo, inp: box.value.1 + lo, dout: box.value.2 + lo, count: n)
+        geluBackwardSerial(dinp: box.value.0 + lo, inp: box.value.1 + lo, dout: box.value.2 + lo, count: n, accumulate: accumulate)
     }
 }

@@ -11,11 +11,33 @@ final class PackingArena {
     /// pages are only touched by threads that start one.
     let b2: UnsafeMutablePointer<Float>
 
+    /// Scratch for kernels that need a per-call work area (attention backward's two T×T matrices),
+    /// grown on demand and kept: a fresh 166 KB allocation per (sequence, head) was an mmap, page faults
+    /// and an munmap each time.
+    private var scratch: UnsafeMutablePointer<Float>?
+    private var scratchCount = 0
+
+    func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let scratch, scratchCount >= count { return scratch }
+        scratch?.deallocate()
+        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        scratch = fresh
+        scratchCount = count
+        return fresh
+    }
+
     private init() {
         // + 8: packing's 8-wide stores may write two floats past the last 6-row panel.
         a = .allocate(capacity: (GEMM.mc + gemmMR) * GEMM.kc + 8)
         b = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
         b2 = .allocate(capacity: (GEMM.nc + gemmNR) * GEMM.kc)
+    }
+
+    deinit {
+        a.deallocate()
+        b.deallocate()
+        b2.deallocate()
+        scratch?.deallocate()
     }
 
     nonisolated(unsafe) private static var key: pthread_key_t = {

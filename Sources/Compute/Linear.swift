@@ -10,19 +10,28 @@ public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
                epilogue: GEMMEpilogue(bias: bias, residual: residual, ldr: oc, gelu: gelu, ldg: oc))
 }
 
-/// dinp (N, C) += dout · weight; dweight (OC, C) += doutᵀ · inp; dbias (OC) += Σ_rows dout.
-/// `dinp` may be nil when the input needs no gradient.
+/// dinp (N, C) += dout · weight (`accumulate: false`: dinp = dout · weight, no need to zero it first —
+/// bitwise the same as zeroing it and accumulating, since a product's sum is never −0);
+/// dweight (OC, C) += doutᵀ · inp; dbias (OC) += Σ_rows dout (columns split over the threads, each column
+/// summed over the rows in order). `dinp` may be nil when the input needs no gradient.
 public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
                            dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                           n: Int, c: Int, oc: Int, threads: Int) {
+                           n: Int, c: Int, oc: Int, threads: Int, accumulate: Bool = true) {
     if let dinp {
-        GEMM.sgemm(.none, .none, m: n, n: c, k: oc, a: dout, lda: oc, b: weight, ldb: c, beta: 1, c: dinp, ldc: c, threads: threads)
+        GEMM.sgemm(.none, .none, m: n, n: c, k: oc, a: dout, lda: oc, b: weight, ldb: c, beta: accumulate ? 1 : 0, c: dinp, ldc: c,
+                   threads: threads)
     }
     GEMM.sgemm(.transposed, .none, m: oc, n: c, k: n, a: dout, lda: oc, b: inp, ldb: c, beta: 1, c: dweight, ldc: c, threads: threads)
     if let dbias {
-        for r in 0..<n {
-            let row = dout + r * oc
-            for o in 0..<oc { dbias[o] += row[o] }
+        let width = 32, chunks = (oc + width - 1) / width
+        let box = UncheckedBox((dbias, dout))
+        parallelFor(chunks, threads: n * oc >= 1 << 16 ? threads : 1) { chunk in
+            let (dbias, dout) = box.value
+            let columns = (chunk * width)..<min(oc, (chunk + 1) * width)
+            for r in 0..<n {
+                let row = dout + r * oc
+                for o in columns { dbias[o] += row[o] }
+            }
         }
     }
 }

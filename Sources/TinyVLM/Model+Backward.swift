@@ -15,9 +15,8 @@ extension Model {
             }
         }
         // Head (tied to tok) and final layer norm.
-        a.dLnf.zero()
         linearBackward(dinp: a.dLnf.pointer, dweight: g("tok.weight"), dbias: nil, dout: a.dLogits.pointer, inp: a.lnf.pointer,
-                       weight: p("tok.weight"), n: B * T, c: d, oc: c.vocab, threads: threads)
+                       weight: p("tok.weight"), n: B * T, c: d, oc: c.vocab, threads: threads, accumulate: false)
         a.dTextX.zero()
         layerNormBackward(dinp: a.dTextX.pointer, dweight: g("ln.weight"), dbias: g("ln.bias"), dout: a.dLnf.pointer,
                           inp: a.textX.pointer, weight: p("ln.weight"), mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, n: B * T, c: d, threads: threads)
@@ -29,28 +28,24 @@ extension Model {
             let pre = "blocks.\(l)."
             let input = l == 0 ? a.x0.pointer : a.residOut[l - 1].pointer
             // MLP: residOut = resid2 + out(gelu(fc(ln2(resid2)))).
-            a.dFcGelu.zero()
+            // (Inputs' gradients are written, not accumulated: no buffer needs zeroing first.)
             linearBackward(dinp: a.dFcGelu.pointer, dweight: g(pre + "out.weight"), dbias: g(pre + "out.bias"), dout: a.dResid.pointer,
-                           inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), n: n, c: 4 * d, oc: d, threads: threads)
-            a.dFc.zero()
-            geluBackward(dinp: a.dFc.pointer, inp: a.fc[l].pointer, dout: a.dFcGelu.pointer, count: n * 4 * d, threads: threads)
-            a.dLn.zero()
+                           inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), n: n, c: 4 * d, oc: d, threads: threads, accumulate: false)
+            geluBackward(dinp: a.dFc.pointer, inp: a.fc[l].pointer, dout: a.dFcGelu.pointer, count: n * 4 * d, threads: threads,
+                         accumulate: false)
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "fc.weight"), dbias: g(pre + "fc.bias"), dout: a.dFc.pointer,
-                           inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), n: n, c: d, oc: 4 * d, threads: threads)
+                           inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), n: n, c: d, oc: 4 * d, threads: threads, accumulate: false)
             a.dResid2.pointer.update(from: a.dResid.pointer, count: n * d)
             layerNormBackward(dinp: a.dResid2.pointer, dweight: g(pre + "ln2.weight"), dbias: g(pre + "ln2.bias"), dout: a.dLn.pointer,
                               inp: a.resid2[l].pointer, weight: p(pre + "ln2.weight"), mean: a.ln2Mean[l].pointer,
                               rstd: a.ln2Rstd[l].pointer, n: n, c: d, threads: threads)
             // Attention: resid2 = input + proj(attention(qkv(ln1(input)))).
-            a.dAtty.zero()
             linearBackward(dinp: a.dAtty.pointer, dweight: g(pre + "proj.weight"), dbias: g(pre + "proj.bias"), dout: a.dResid2.pointer,
-                           inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), n: n, c: d, oc: d, threads: threads)
-            a.dQkv.zero()
+                           inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), n: n, c: d, oc: d, threads: threads, accumulate: false)
             attentionBackward(dqkv: a.dQkv.pointer, dout: a.dAtty.pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer,
-                              shape: shape, threads: threads)
-            a.dLn.zero()
+                              shape: shape, threads: threads, accumulate: false)
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "qkv.weight"), dbias: g(pre + "qkv.bias"), dout: a.dQkv.pointer,
-                           inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), n: n, c: d, oc: 3 * d, threads: threads)
+                           inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), n: n, c: d, oc: 3 * d, threads: threads, accumulate: false)
             a.dResid.pointer.update(from: a.dResid2.pointer, count: n * d)
             layerNormBackward(dinp: a.dResid.pointer, dweight: g(pre + "ln1.weight"), dbias: g(pre + "ln1.bias"), dout: a.dLn.pointer,
                               inp: input, weight: p(pre + "ln1.weight"), mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, n: n, c: d, threads: threads)
