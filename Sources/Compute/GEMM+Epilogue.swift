@@ -65,12 +65,12 @@ func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutab
     raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
 }
 
-/// GELU of a stored 6×16 tile of C into `gelu`, after all six rows are stored: twelve independent
-/// evaluations give the out-of-order core work to overlap (per row, two at a time, the polynomial and
-/// division latency chains left it idle).
+/// GELU of a stored tile of C (`rows` × 16) into `gelu`, after all its rows are stored: twelve
+/// independent evaluations give the out-of-order core work to overlap (per row, two at a time, the
+/// polynomial and division latency chains left it idle).
 @inline(__always)
-func geluTile(c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int) {
-    for r in 0..<gemmMR {
+func geluTile(rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int) {
+    for r in 0..<rows {
         let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
         store8(gelu(l), g + r * ldg)
         store8(gelu(h), g + r * ldg + 8)

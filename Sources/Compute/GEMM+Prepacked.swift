@@ -66,51 +66,63 @@ extension GEMM {
         }
     }
 
-    /// One packed B panel (≤ 16 columns) against a block of `rows` rows of op(A): 6-row register tiles,
-    /// partial tiles through a scratch tile so the kernel never reads or writes outside C. Full 6-row tiles
-    /// read A's rows in place when `direct` is given, else the packed block; a last partial tile always
-    /// reads the packed block (its panel index ir/6). Every product, packed on the fly or prepacked, goes
-    /// through here; `epilogue` is this depth block's, at `c`.
+    /// One packed B panel (≤ 16 columns) against a block of `rows` rows of op(A): 6-row register tiles and
+    /// one shorter tile for the remainder, partial-width tiles through a scratch tile so the kernel never
+    /// reads or writes outside C. Tiles read A's rows in place when `direct` is given, else the packed block
+    /// (panel index ir/6). Every product, packed on the fly or prepacked, goes through here; `epilogue` is
+    /// this depth block's, at `c`.
     @inline(__always)
     static func macroTile(packedA: UnsafePointer<Float>, direct: RowPanel?, packedB: UnsafePointer<Float>, rows: Int, columns: Int,
                           kc: Int, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue) {
         var ir = 0
         while ir < rows {
-            let mr = min(gemmMR, rows - ir)
-            let ap = PackedPanel(p: packedA + (ir / gemmMR) * gemmMR * kc)
             let cp = c + ir * ldc
             let e = epilogue.at(row: ir, column: 0)
-            if let direct, mr == gemmMR {
-                let rowPanel = RowPanel(p: direct.p + ir * direct.lda, lda: direct.lda)
-                if columns == gemmNR {
-                    microKernel6x16(kc: kc, a: rowPanel, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
-                } else {
-                    edgeTile(rows: mr, columns: columns, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e) { t, betaHere in
-                        microKernel6x16(kc: kc, a: rowPanel, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
-                    }
-                }
-            } else if mr == gemmMR && columns == gemmNR {
-                microKernel6x16(kc: kc, a: ap, b: packedB, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
+            if let direct {
+                tile(rows: min(gemmMR, rows - ir), a: RowPanel(p: direct.p + ir * direct.lda, lda: direct.lda), b: packedB,
+                     columns: columns, kc: kc, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
             } else {
-                edgeTile(rows: mr, columns: columns, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e) { t, betaHere in
-                    microKernel6x16(kc: kc, a: ap, b: packedB, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
-                }
+                tile(rows: min(gemmMR, rows - ir), a: PackedPanel(p: packedA + (ir / gemmMR) * gemmMR * kc), b: packedB,
+                     columns: columns, kc: kc, c: cp, ldc: ldc, alpha: alpha, beta: beta, epilogue: e)
             }
             ir += gemmMR
         }
     }
 
-    /// A block of op(A) for the micro-kernels: with A read in place (`op(A)` = A, rows contiguous in
-    /// depth) only a last partial 6-row panel is packed, at its usual place; otherwise the whole block.
+    /// One register tile of `rows` ≤ 6 rows, through the kernel specialised for that height.
+    @inline(__always)
+    static func tile<A: APanel>(rows: Int, a: A, b: UnsafePointer<Float>, columns: Int, kc: Int, c: UnsafeMutablePointer<Float>,
+                                ldc: Int, alpha: Float, beta: Float, epilogue: GEMMEpilogue) {
+        switch rows {
+        case 6: tile(Rows6.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        case 5: tile(Rows5.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        case 4: tile(Rows4.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        case 3: tile(Rows3.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        case 2: tile(Rows2.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        default: tile(Rows1.self, a: a, b: b, columns: columns, kc: kc, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        }
+    }
+
+    @inline(__always)
+    static func tile<R: TileHeight, A: APanel>(_ height: R.Type, a: A, b: UnsafePointer<Float>, columns: Int, kc: Int,
+                                               c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                                               epilogue: GEMMEpilogue) {
+        if columns == gemmNR {
+            microKernel(height, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue)
+        } else {
+            edgeTile(rows: R.rows, columns: columns, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) { t, betaHere in
+                microKernel(height, kc: kc, a: a, b: b, c: t, ldc: gemmNR, alpha: alpha, beta: betaHere)
+            }
+        }
+    }
+
+    /// A block of op(A) for the micro-kernels: nothing to do when A's rows are read in place (`op(A)` = A,
+    /// rows contiguous in depth; a short last tile reads only its own rows); otherwise the block is packed.
     @inline(__always)
     static func prepareA(_ a: MatrixView, rows: Range<Int>, depth: Range<Int>, into packedA: UnsafeMutablePointer<Float>) -> RowPanel? {
         guard readsARowsInPlace(a) else {
             packA(a, rows: rows, depth: depth, into: packedA)
             return nil
-        }
-        let full = rows.count / gemmMR * gemmMR
-        if full < rows.count {
-            packA(a, rows: (rows.lowerBound + full)..<rows.upperBound, depth: depth, into: packedA + full * depth.count)
         }
         return RowPanel(p: a.base + rows.lowerBound * a.rs + depth.lowerBound, lda: a.rs)
     }
