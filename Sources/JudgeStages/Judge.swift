@@ -5,7 +5,10 @@ import TinyVLM
 /// The judge protocol. For a pair (image, question, responses A and B) the judge first writes its trace —
 /// its own answer to the question, greedily, in the same layout as its question-answer training — and then
 /// judges each response on its own: `response : R verdict :`, scored by logit(correct) − logit(wrong) at
-/// that slot (constrained to those two words, so a verdict can always be read). The pair's margin is
+/// that slot (constrained to those two words, so a verdict can always be read). A response that places
+/// objects in cells (a caption, a row list) is first checked claim by claim against that own answer —
+/// `response : R check : a small blue circle i see a large red circle , … verdict :` (`CellChecks`) — so
+/// one altered detail of a long caption is a short comparison next to the verdict. The pair's margin is
 /// A's score minus B's; since each response is scored alone, the verdict cannot depend on which one is
 /// shown first (position bias is impossible by construction, which loop-notes found essential).
 public struct Judge {
@@ -43,9 +46,9 @@ public struct Judge {
             }, options: SamplingOptions(stop: [tok.eos, tok.sep]))
             var sequences: [(patches: [Float], tokens: [Int32])] = []
             for (k, input) in chunk.enumerated() {
-                let prefix = Prompts.question(input.question, tok) + traces[k]
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, response: input.responses.0, tok)))
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, response: input.responses.1, tok)))
+                let prefix = Prompts.question(input.question, tok) + traces[k], answer = tok.decode(traces[k])
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.0, tok)))
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.1, tok)))
             }
             let scores = verdictScores(sequences)
             for (k, _) in chunk.enumerated() {
@@ -89,9 +92,10 @@ public struct Judge {
         let traceTokens = tok.encode(trace)
         let verdict = Prompts.verdictTokens(tok)
         return [(preferred, verdict.good), (rejected, verdict.bad)].map { (response, word) in
-            let full = Prompts.judgeResponse(trace: traceTokens, response: response, tok)
+            let full = Prompts.judgeResponse(trace: traceTokens, answer: trace, response: response, tok)
             // Learned: the trace, the separator that ends it (else the judge forgets to stop and its
-            // traces run on into verdict words), and the verdict; unlearned: the copied response.
+            // traces run on into verdict words), and the verdict; unlearned: the copied response and the
+            // claim checks (rebuilt from the trace and the response, never written by the judge).
             return Example(patches: patches, prompt: prompt, completion: full + [word],
                            unlearned: traceTokens.count + 1..<full.count, emphasized: full.count..<full.count + 1, emphasis: verdictWeight)
         }

@@ -22,7 +22,7 @@ public struct KeptTrace: Codable, Sendable, Equatable {
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
-    public let implementationVersion = "4" + modelNumerics
+    public let implementationVersion = "5" + modelNumerics
     public let summary = "judge every synthetic pair in both orders and keep the agreeing traces"
     public var params: [ParamSpec] {
         [ParamSpec("rule", .oneOf(AgreementRule.allCases.map(\.rawValue)), default: .string("position-free"),
@@ -92,7 +92,7 @@ public struct JudgeTracesNode: NodeType {
 public struct JudgeTrainNode: NodeType {
     public init() {}
     public let name = "judge.train"
-    public let implementationVersion = "4" + modelNumerics
+    public let implementationVersion = "5" + modelNumerics
     public let summary = "fine-tune the judge on its kept traces"
     public var params: [ParamSpec] {
         [ParamSpec("steps", .int, default: .int(300), doc: "optimisation steps"),
@@ -146,7 +146,7 @@ public struct JudgeTrainNode: NodeType {
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
-    public let implementationVersion = "3" + modelNumerics
+    public let implementationVersion = "4" + modelNumerics
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] {
         [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),

@@ -3,17 +3,22 @@ import TinyVLM
 
 /// The token layouts every model-facing node shares. A question-answer example is
 /// `<bos> question words <sep>` → `answer words <eos>`; the judge's prompt reuses that exact prefix so its
-/// trace (its own answer) is what the base model already does, then shows one response right after it
-/// and asks for a verdict on it: `… <sep> own answer <sep> response : R verdict :` → `correct|wrong <eos>`.
+/// trace (its own answer) is what the base model already does, then shows one response right after it —
+/// followed, for a response that places objects in cells, by its claim-by-claim check against that own
+/// answer (`CellChecks`) — and asks for a verdict on it:
+/// `… <sep> own answer <sep> response : R [check : C] verdict :` → `correct|wrong <eos>`.
 public enum Prompts {
     public static func question(_ text: String, _ tokenizer: Tokenizer) -> [Int32] {
         [tokenizer.bos] + tokenizer.encode(text) + [tokenizer.sep]
     }
 
-    /// The judge's view of one response: its trace, then the response right after it (so checking one
-    /// against the other is a short-range comparison), then the verdict slot.
-    public static func judgeResponse(trace: [Int32], response: String, _ tokenizer: Tokenizer) -> [Int32] {
-        trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response) + tokenizer.encode("verdict :")
+    /// The judge's view of one response: its trace (`trace`: the tokens so far, ending with its own answer
+    /// `answer`), then the response right after it (so checking one against the other is a short-range
+    /// comparison), then — when the response places objects — each claim beside what its own answer puts in
+    /// that cell (`check : C`), then the verdict slot.
+    public static func judgeResponse(trace: [Int32], answer: String, response: String, _ tokenizer: Tokenizer) -> [Int32] {
+        let check = CellChecks.text(response: response, trace: answer).map { tokenizer.encode("check : " + $0) } ?? []
+        return trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response) + check + tokenizer.encode("verdict :")
     }
 
     /// The two words a verdict may be (constrained decoding reads only these).

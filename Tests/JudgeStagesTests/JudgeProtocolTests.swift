@@ -46,3 +46,37 @@ import TinyVLM
         #expect(out[0].straight == out[1].swapped && out[0].swapped == out[1].straight)
     }
 }
+
+/// Where the claim-by-claim check sits in what the judge reads and learns.
+@Suite struct CheckedJudgingTests {
+    let tok = Prompts.worldTokenizer()
+
+    @Test func aPlacedObjectResponseIsFollowedByItsCheckBeforeTheVerdict() {
+        let own = "a large red circle in row 1 column 1 ."
+        let seq = Prompts.judgeResponse(trace: tok.encode(own), answer: own, response: "a small blue circle in row 1 column 1 .", tok)
+        #expect(Array(seq.suffix(16)) == tok.encode(". check : a small blue circle i see a large red circle . verdict :"))
+        let closed = Prompts.judgeResponse(trace: tok.encode("2"), answer: "2", response: "3", tok)
+        #expect(closed == tok.encode("2") + [tok.sep] + tok.encode("response : 3 verdict :"), "closed answers are judged as before")
+    }
+
+    @Test func theCheckIsContextNotATargetInTrainingExamples() {
+        let own = "a large red circle in row 1 column 1 ."
+        let e = Judge.examples(patches: [], question: "describe the image .", trace: own, preferred: own,
+                               rejected: "a large blue circle in row 1 column 1 .", verdictWeight: 20, tokenizer: tok)
+        #expect(e.count == 2)
+        let checkAt = e[1].completion.lastIndex(of: tok.id("check"))!
+        #expect(e[1].unlearned.contains(checkAt) && e[1].unlearned.upperBound == e[1].completion.count - 1)
+        #expect(e[1].completion.last == tok.id("wrong"))
+    }
+
+    @Test func checkedCaptionsKeepTheMarginPositionFree() {
+        let config = ModelConfig(vocab: tok.count, d: 16, layers: 1, heads: 2, maxText: 96, imageSize: 8)
+        let judge = Judge(model: Model(config: config, tokenizer: tok, seed: 5, threads: 1))
+        let patches = [Float](repeating: 0.1, count: config.patches * config.patchFeatures)
+        let a = "a small red circle in row 1 column 1 .", b = "a small blue square in row 2 column 1 ."
+        let out = judge.judge([Judge.Input(patches: patches, question: "describe the image .", responses: (a, b)),
+                               Judge.Input(patches: patches, question: "describe the image .", responses: (b, a))])
+        #expect(out[0].straight == -out[0].swapped)
+        #expect(out[0].straight == out[1].swapped && out[0].swapped == out[1].straight)
+    }
+}
