@@ -7,9 +7,9 @@ let gemmMR = 6
 let gemmNR = 16
 
 /// Where the micro-kernel reads its six A values per depth step: a packed panel (`PackedPanel`, the six
-/// values of one step side by side) or, when op(A) is A itself, A's rows in place (`RowPanel`), which
-/// skips packing A. The kernel is specialised for each, and both feed it the same values in the same
-/// order, so the results are bitwise equal.
+/// values of one step side by side) or op(A) in place (`InPlacePanel`: A's rows when op(A) = A, its
+/// columns when op(A) = Aᵀ), which skips packing A. The kernel is specialised for each, and both feed it
+/// the same values in the same order, so the results are bitwise equal.
 protocol APanel {
     func value(row r: Int) -> Float
     mutating func step()
@@ -21,11 +21,14 @@ struct PackedPanel: APanel {
     @inline(__always) mutating func step() { p += gemmMR }
 }
 
-struct RowPanel: APanel {
+/// op(A)[r, k] at p[r·rs + k·ds].
+struct InPlacePanel: APanel {
     var p: UnsafePointer<Float>
-    let lda: Int
-    @inline(__always) func value(row r: Int) -> Float { p[r * lda] }
-    @inline(__always) mutating func step() { p += 1 }
+    let rs: Int, ds: Int
+    @inline(__always) func value(row r: Int) -> Float { p[r * rs] }
+    @inline(__always) mutating func step() { p += ds }
+    /// The panel `rows` rows further down.
+    @inline(__always) func down(_ rows: Int) -> InPlacePanel { InPlacePanel(p: p + rows * rs, rs: rs, ds: ds) }
 }
 
 /// How many rows of a register tile the kernel computes: six, or the remainder of a block whose rows are

@@ -84,7 +84,7 @@ struct Problem: @unchecked Sendable {
 
     /// C[ic..<ic+mcur, jc..<jc+ncur] (+)= packed A block · packed B block, one register tile at a time.
     @inline(__always)
-    func macroKernel(a packedA: UnsafePointer<Float>, direct: RowPanel?, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
+    func macroKernel(a packedA: UnsafePointer<Float>, direct: InPlacePanel?, b packedB: UnsafePointer<Float>, rows ic: Int, _ mcur: Int,
                      columns jc: Int, _ ncur: Int, depth pc: Int, _ kcur: Int) {
         let betaHere = pc == 0 ? beta : 1
         let stage = epilogue.stage(first: pc == 0, last: pc + kcur == k)
