@@ -1,7 +1,17 @@
-/// Saved activations of one forward pass over a (B, T) batch, reused while the shape stays the same.
-/// S = P + T positions; shapes are in the comments.
+/// Saved activations of one forward pass over a (B, T) batch, sized for up to `capacity` text positions and
+/// reused for any shorter batch of B sequences: a (B, T) pass uses the first B·S rows of each buffer (S =
+/// P + T positions; shapes are in the comments). Every value a pass reads it has written first, so
+/// nothing depends on what an earlier, longer batch left in the rest.
 final class Activations {
-    let b: Int, t: Int, s: Int
+    let b: Int, capacity: Int, patches: Int
+    private(set) var t: Int, s: Int
+
+    func use(t: Int) {
+        precondition(t <= capacity)
+        self.t = t
+        s = patches + t
+    }
+
     let visOut: Buffer            // (B·P, d)
     let x0: Buffer                // (B, S, d) embeddings
     let ln1: [Buffer], ln1Mean: [Buffer], ln1Rstd: [Buffer]       // (B, S, d), (B, S)
@@ -21,6 +31,8 @@ final class Activations {
 
     init(_ c: ModelConfig, b: Int, t: Int) {
         self.b = b
+        capacity = t
+        patches = c.patches
         self.t = t
         s = c.patches + t
         let d = c.d, n = b * s, L = c.layers

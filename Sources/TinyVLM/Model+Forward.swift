@@ -1,9 +1,18 @@
 import Compute
 
 extension Model {
+    /// Activations for a (b, t) batch: the kept ones when they were made for b sequences and at least t
+    /// text positions (they then hold this batch's rows in their first part), else new ones for the larger
+    /// of t and what was kept. Training batches are as long as their longest example, so t changes almost
+    /// every step: making them anew each time zeroed tens of MB per step, and the freed blocks of ever
+    /// different sizes grew the process's heap (the main job reached 16.5 GB resident).
     func activations(b: Int, t: Int) -> Activations {
-        if let a = activations, a.b == b, a.t == t { return a }
-        let a = Activations(config, b: b, t: t)
+        if let a = activations, a.b == b, a.capacity >= t {
+            a.use(t: t)
+            return a
+        }
+        let a = Activations(config, b: b, t: max(t, activations.map { $0.b == b ? $0.capacity : 0 } ?? 0))
+        a.use(t: t)
         activations = a
         return a
     }
