@@ -44,3 +44,29 @@ struct InferenceWeights: @unchecked Sendable {
         visBias = w("vis.bias")
     }
 }
+
+/// The rows one thread runs through a block: the residual stream `x`, the buffer its next value is
+/// written to (`spare`; the two swap after each residual connection), and the block's scratch.
+struct BlockRows {
+    var x: UnsafeMutablePointer<Float>, spare: UnsafeMutablePointer<Float>
+    let ln: UnsafeMutablePointer<Float>, qkv: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+    let hidden: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
+}
+
+extension InferenceWeights.Block {
+    /// One pre-LayerNorm block over `n` rows on the calling thread, the arithmetic of `Model.forward`:
+    /// layer norm, qkv, `attend` (qkv → y: the caller's attention, over a cache or whole sequences), the
+    /// projection plus the residual, layer norm, the MLP with GELU, plus the residual. The new stream ends
+    /// in `rows.x`.
+    func apply(_ rows: inout BlockRows, n: Int, d: Int, attend: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        layerNormForward(out: rows.ln, mean: rows.mean, rstd: rows.rstd, inp: rows.x, weight: ln1Weight, bias: ln1Bias, n: n, c: d)
+        linearForward(out: rows.qkv, inp: rows.ln, weight: qkv, bias: qkvBias, n: n)
+        attend(rows.qkv, rows.y)
+        linearForward(out: rows.spare, inp: rows.y, weight: proj, bias: projBias, n: n, residual: rows.x)
+        swap(&rows.x, &rows.spare)
+        layerNormForward(out: rows.ln, mean: rows.mean, rstd: rows.rstd, inp: rows.x, weight: ln2Weight, bias: ln2Bias, n: n, c: d)
+        linearForward(out: rows.hidden, inp: rows.ln, weight: fc, bias: fcBias, n: n, gelu: rows.hidden)
+        linearForward(out: rows.spare, inp: rows.hidden, weight: out, bias: outBias, n: n, residual: rows.x)
+        swap(&rows.x, &rows.spare)
+    }
+}

@@ -90,7 +90,7 @@ final class InferenceChunk {
     func run(sequences: Range<Int>, patches: UnsafePointer<Float>, tokens: UnsafePointer<Int32>, time T: Int,
              weights w: InferenceWeights, logits: UnsafeMutablePointer<Float>) {
         let c = config, d = c.d, P = c.patches, S = P + T, n = sequences.count * S
-        var x = x.pointer, spare = spare.pointer
+        let x = x.pointer, spare = spare.pointer
         let ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, hidden = hidden.pointer
         // Embeddings, as `forward`: patches through `vis` (its rows in `spare`), tokens through `tok`, plus positions.
         linearForward(out: spare, inp: patches + sequences.lowerBound * P * c.patchFeatures, weight: w.visWeight, bias: w.visBias,
@@ -104,23 +104,19 @@ final class InferenceChunk {
         }
         let shape = AttentionShape(batch: sequences.count, time: S, channels: d, heads: c.heads,
                                    prefix: c.prefixAttention ? P : 0)
+        var rows = BlockRows(x: x, spare: spare, ln: ln, qkv: qkv, y: y, hidden: hidden, mean: mean.pointer, rstd: rstd.pointer)
         for block in w.blocks {
-            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: block.ln1Weight, bias: block.ln1Bias, n: n, c: d)
-            linearForward(out: qkv, inp: ln, weight: block.qkv, bias: block.qkvBias, n: n)
-            for pair in 0..<(sequences.count * c.heads) {
-                attentionForward(pair: pair, out: y, att: att.pointer, qkv: qkv, shape: shape)
+            block.apply(&rows, n: n, d: d) { qkv, y in
+                for pair in 0..<(sequences.count * c.heads) {
+                    attentionForward(pair: pair, out: y, att: att.pointer, qkv: qkv, shape: shape)
+                }
             }
-            linearForward(out: spare, inp: y, weight: block.proj, bias: block.projBias, n: n, residual: x)
-            swap(&x, &spare)
-            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: block.ln2Weight, bias: block.ln2Bias, n: n, c: d)
-            linearForward(out: hidden, inp: ln, weight: block.fc, bias: block.fcBias, n: n, gelu: hidden)
-            linearForward(out: spare, inp: hidden, weight: block.out, bias: block.outBias, n: n, residual: x)
-            swap(&x, &spare)
         }
+        let last = rows.x
         // Final layer norm on the text rows only, then the tied head.
         let text = text.pointer
         for k in 0..<sequences.count {
-            (text + k * T * d).update(from: x + (k * S + P) * d, count: T * d)
+            (text + k * T * d).update(from: last + (k * S + P) * d, count: T * d)
         }
         let rowsT = sequences.count * T
         layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: text, weight: w.lnWeight, bias: w.lnBias, n: rowsT, c: d)

@@ -77,30 +77,24 @@ final class SequenceDecoder {
         let c = config, d = c.d, R = rows.count, hs = d / c.heads
         let prefix = c.prefixAttention ? c.patches : 0
         let scale = 1 / Float(hs).squareRoot()
-        // The residual stream alternates between two buffers: a product writes x + f(x) into the other one.
-        var x = x.pointer, spare = tmp.pointer
-        let ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, hidden = hidden.pointer
+        var block = BlockRows(x: x.pointer, spare: tmp.pointer, ln: ln.pointer, qkv: qkv.pointer, y: y.pointer,
+                              hidden: hidden.pointer, mean: mean.pointer, rstd: rstd.pointer)
         for (l, w) in weights.blocks.enumerated() {
-            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln1Weight, bias: w.ln1Bias, n: R, c: d)
-            linearForward(out: qkv, inp: ln, weight: w.qkv, bias: w.qkvBias, n: R)
-            for (r, row) in rows.enumerated() {
-                cache.store(layer: l, sequence: row.sequence, position: row.position,
-                            key: qkv + r * 3 * d + d, value: qkv + r * 3 * d + 2 * d)
-            }
-            for (r, row) in rows.enumerated() {
-                let visible = max(row.position + 1, prefix)
-                for h in 0..<c.heads {
-                    cache.attend(query: qkv + r * 3 * d + h * hs, layer: l, sequence: row.sequence, head: h, visible: visible,
-                                 scale: scale, scores: scores.pointer, out: y + r * d + h * hs)
+            w.apply(&block, n: R, d: d) { qkv, y in
+                for (r, row) in rows.enumerated() {
+                    cache.store(layer: l, sequence: row.sequence, position: row.position,
+                                key: qkv + r * 3 * d + d, value: qkv + r * 3 * d + 2 * d)
+                }
+                for (r, row) in rows.enumerated() {
+                    let visible = max(row.position + 1, prefix)
+                    for h in 0..<c.heads {
+                        cache.attend(query: qkv + r * 3 * d + h * hs, layer: l, sequence: row.sequence, head: h, visible: visible,
+                                     scale: scale, scores: scores.pointer, out: y + r * d + h * hs)
+                    }
                 }
             }
-            linearForward(out: spare, inp: y, weight: w.proj, bias: w.projBias, n: R, residual: x)
-            swap(&x, &spare)
-            layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: x, weight: w.ln2Weight, bias: w.ln2Bias, n: R, c: d)
-            linearForward(out: hidden, inp: ln, weight: w.fc, bias: w.fcBias, n: R, gelu: hidden)
-            linearForward(out: spare, inp: hidden, weight: w.out, bias: w.outBias, n: R, residual: x)
-            swap(&x, &spare)
         }
+        let x = block.x, spare = block.spare, ln = ln.pointer
         // Only each sequence's last row predicts a next token.
         let sequences = R / rowsPerSequence
         for k in 0..<sequences { spare.advanced(by: k * d).update(from: x + ((k + 1) * rowsPerSequence - 1) * d, count: d) }
