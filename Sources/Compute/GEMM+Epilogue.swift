@@ -5,8 +5,8 @@
 /// results are bitwise equal: `bias` is added to the first depth block's sum exactly as a C prefilled with
 /// the bias and beta = 1 would be (it requires beta = 0); `residual` is added to the final sum, as
 /// `out[i] += residual[i]` after the product would be (it must not overlap C: with more than one depth
-/// block C holds partial sums by then); `gelu` receives GELU of the final value, as `geluForward` would write it (it may be C itself, as
-/// an in-place `geluForward` would be).
+/// block C holds partial sums by then); `gelu` receives GELU of the final value, as `geluForward` would
+/// write it (it may be C itself, as an in-place `geluForward` would be).
 public struct GEMMEpilogue: @unchecked Sendable {
     /// N values added to every row of C.
     public var bias: UnsafePointer<Float>?

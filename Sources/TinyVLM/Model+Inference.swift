@@ -49,7 +49,8 @@ extension Model {
         if part < inferenceState.chunks.count, inferenceState.chunks[part].fits(rows: rows, time: time) {
             return inferenceState.chunks[part]
         }
-        let chunk = InferenceChunk(config, rows: rows, time: time)
+        let kept = part < inferenceState.chunks.count ? inferenceState.chunks[part] : nil
+        let chunk = InferenceChunk(config, rows: max(rows, kept?.rows ?? 0), time: max(time, kept?.time ?? 0))
         if part < inferenceState.chunks.count { inferenceState.chunks[part] = chunk } else { inferenceState.chunks.append(chunk) }
         return chunk
     }
@@ -84,7 +85,9 @@ final class InferenceChunk {
         text = Buffer(Self.sequences * time * d)
     }
 
-    func fits(rows: Int, time: Int) -> Bool { rows <= self.rows && time == self.time }
+    /// Whether a pass of `time` text positions (and `rows` rows per chunk) fits these buffers: scoring
+    /// batches change length from call to call, and a shorter one uses the first part of each buffer.
+    func fits(rows: Int, time: Int) -> Bool { rows <= self.rows && time <= self.time }
 
     /// Logits rows of `sequences` (of a batch with `time` text positions) into `logits` (B, T, V).
     func run(sequences: Range<Int>, patches: UnsafePointer<Float>, tokens: UnsafePointer<Int32>, time T: Int,

@@ -23,4 +23,14 @@ import TinyVLM
             #expect(model.withLogits(batch) { $0.map(\.bitPattern) } == expected, "second call, \(threads) threads")
         }
     }
+
+    /// Scoring batches change length from call to call; a shorter one reuses the longer one's buffers.
+    @Test func aShorterBatchAfterALongerOneScoresAsTheTrainingForward() {
+        let config = ModelConfig(vocab: 29, d: 32, layers: 2, heads: 2, maxText: 20, imageSize: 16, patch: 8, prefixAttention: true)
+        let model = Model(config: config, tokenizer: Tokenizer(vocabulary: []), seed: 3, threads: 2)
+        let long = tinyBatch(config, b: 5, t: 20, seed: 6), short = tinyBatch(config, b: 3, t: 7, seed: 7)
+        let expected = model.copy().trainingForwardLogits(short).map(\.bitPattern)
+        _ = model.logits(long)
+        #expect(model.logits(short).map(\.bitPattern) == expected)
+    }
 }
