@@ -17,7 +17,7 @@ extension Model {
         let logits = inferenceOutput(count: B * T * config.vocab)
         let weights = InferenceWeights(self)
         let parts = max(1, min(threads, B))
-        let chunks = (0..<parts).map { inferenceChunk($0, rows: InferenceChunk.sequences * (config.patches + T), time: T) }
+        let chunks = (0..<parts).map { inferenceChunk($0, time: T) }
         let shared = UncheckedBox((logits, chunks))
         batch.patches.withUnsafeBufferPointer { patches in
             batch.tokens.withUnsafeBufferPointer { tokens in
@@ -45,13 +45,13 @@ extension Model {
         return out.pointer
     }
 
-    private func inferenceChunk(_ part: Int, rows: Int, time: Int) -> InferenceChunk {
-        if part < inferenceState.chunks.count, inferenceState.chunks[part].fits(rows: rows, time: time) {
-            return inferenceState.chunks[part]
-        }
+    /// Thread `part`'s scratch: the kept one when it holds `time` text positions (scoring batches change
+    /// length from call to call, and a shorter one uses the first part of each buffer), else a larger one.
+    private func inferenceChunk(_ part: Int, time: Int) -> InferenceChunk {
         let kept = part < inferenceState.chunks.count ? inferenceState.chunks[part] : nil
-        let chunk = InferenceChunk(config, rows: max(rows, kept?.rows ?? 0), time: max(time, kept?.time ?? 0))
-        if part < inferenceState.chunks.count { inferenceState.chunks[part] = chunk } else { inferenceState.chunks.append(chunk) }
+        if let kept, kept.time >= time { return kept }
+        let chunk = InferenceChunk(config, time: max(time, kept?.time ?? 0))
+        if kept == nil { inferenceState.chunks.append(chunk) } else { inferenceState.chunks[part] = chunk }
         return chunk
     }
 }
@@ -69,25 +69,21 @@ final class InferenceChunk {
     static let sequences = 2
 
     let config: ModelConfig
-    let rows: Int, time: Int
+    /// Text positions the buffers hold (for `sequences` sequences of patches + time rows).
+    let time: Int
     private let x: Buffer, spare: Buffer, ln: Buffer, qkv: Buffer, y: Buffer, hidden: Buffer, mean: Buffer, rstd: Buffer
     private let att: Buffer, text: Buffer
 
-    init(_ c: ModelConfig, rows: Int, time: Int) {
+    init(_ c: ModelConfig, time: Int) {
         config = c
-        self.rows = rows
         self.time = time
-        let d = c.d
+        let d = c.d, rows = Self.sequences * (c.patches + time)
         x = Buffer(rows * d); spare = Buffer(rows * d); ln = Buffer(rows * d); qkv = Buffer(rows * 3 * d); y = Buffer(rows * d)
         hidden = Buffer(rows * 4 * d); mean = Buffer(rows); rstd = Buffer(rows)
         let s = c.patches + time
         att = Buffer(s * s)
         text = Buffer(Self.sequences * time * d)
     }
-
-    /// Whether a pass of `time` text positions (and `rows` rows per chunk) fits these buffers: scoring
-    /// batches change length from call to call, and a shorter one uses the first part of each buffer.
-    func fits(rows: Int, time: Int) -> Bool { rows <= self.rows && time <= self.time }
 
     /// Logits rows of `sequences` (of a batch with `time` text positions) into `logits` (B, T, V).
     func run(sequences: Range<Int>, patches: UnsafePointer<Float>, tokens: UnsafePointer<Int32>, time T: Int,
