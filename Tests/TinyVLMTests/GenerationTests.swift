@@ -47,6 +47,21 @@ func randomPatches(_ model: Model, seed: UInt64) -> [Float] {
         #expect(a == model.generate(requests, options: options))
     }
 
+    /// Five prompts of one length on one thread are prefilled two at a time (2 + 2 + 1); on five threads
+    /// each is prefilled alone. Every sequence must continue the same either way.
+    @Test func prefillInChunksGivesEachSequenceItsOwnContinuation() {
+        let model = randomModel()
+        let options = SamplingOptions(temperature: 1.5, seed: 3)
+        let requests = (0..<5).map { GenerationRequest(patches: randomPatches(model, seed: UInt64(10 + $0)), prompt: [2, Int32(4 + $0), 9],
+                                                       maxNewTokens: 6) }
+        model.threads = 1
+        let together = model.generate(requests, options: options)
+        model.threads = 5
+        let alone = model.generate(requests, options: options)
+        #expect(together == alone)
+        #expect(Set(alone).count > 1, "the sequences should not all continue alike")
+    }
+
     @Test func constrainedDecodingNeverEmitsADisallowedToken() {
         let model = randomModel()
         let verdicts: [Int32] = [12, 13]
