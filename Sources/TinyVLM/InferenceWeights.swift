@@ -59,8 +59,7 @@ extension InferenceWeights.Block {
     /// projection plus the residual, layer norm, the MLP with GELU, plus the residual. The new stream ends
     /// in `rows.x`.
     func apply(_ rows: inout BlockRows, n: Int, d: Int, attend: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        layerNormForward(out: rows.ln, mean: rows.mean, rstd: rows.rstd, inp: rows.x, weight: ln1Weight, bias: ln1Bias, n: n, c: d)
-        linearForward(out: rows.qkv, inp: rows.ln, weight: qkv, bias: qkvBias, n: n)
+        queriesKeysValues(rows, n: n, d: d)
         attend(rows.qkv, rows.y)
         linearForward(out: rows.spare, inp: rows.y, weight: proj, bias: projBias, n: n, residual: rows.x)
         swap(&rows.x, &rows.spare)
@@ -68,5 +67,11 @@ extension InferenceWeights.Block {
         linearForward(out: rows.hidden, inp: rows.ln, weight: fc, bias: fcBias, n: n, gelu: rows.hidden)
         linearForward(out: rows.spare, inp: rows.hidden, weight: out, bias: outBias, n: n, residual: rows.x)
         swap(&rows.x, &rows.spare)
+    }
+
+    /// The block's first step alone: layer norm and the qkv product of `n` rows into `rows.qkv`.
+    func queriesKeysValues(_ rows: BlockRows, n: Int, d: Int) {
+        layerNormForward(out: rows.ln, mean: rows.mean, rstd: rows.rstd, inp: rows.x, weight: ln1Weight, bias: ln1Bias, n: n, c: d)
+        linearForward(out: rows.qkv, inp: rows.ln, weight: qkv, bias: qkvBias, n: n)
     }
 }

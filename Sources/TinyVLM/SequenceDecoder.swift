@@ -88,20 +88,38 @@ final class SequenceDecoder {
     }
 
     /// Runs the rows in `x` (grouped by sequence, `rowsPerSequence` each) through every block, then the
-    /// final norm and tied head on each sequence's last row, into `logits` from row `logitsRow`.
+    /// final norm and tied head on each sequence's last row, into `logits` from row `logitsRow`. In the
+    /// last block, later positions need every row's key and value but only each sequence's last row goes
+    /// on to the head: the other rows stop after their qkv product (at prefill, three quarters of that
+    /// block's work). A row's arithmetic does not depend on the rows beside it, so the logits are the
+    /// ones the whole block would give.
     private func run(_ rows: [(sequence: Int, position: Int)], rowsPerSequence: Int, logitsRow: Int) {
-        let c = config, d = c.d, R = rows.count, hs = d / c.heads
+        let c = config, d = c.d, hs = d / c.heads
         let prefix = c.prefixAttention ? c.patches : 0
         let scale = 1 / Float(hs).squareRoot()
         var block = BlockRows(x: x.pointer, spare: tmp.pointer, ln: ln.pointer, qkv: qkv.pointer, y: y.pointer,
                               hidden: hidden.pointer, mean: mean.pointer, rstd: rstd.pointer)
+        func store(_ rows: [(sequence: Int, position: Int)], layer l: Int, qkv: UnsafePointer<Float>) {
+            for (r, row) in rows.enumerated() {
+                cache.store(layer: l, sequence: row.sequence, position: row.position,
+                            key: qkv + r * 3 * d + d, value: qkv + r * 3 * d + 2 * d)
+            }
+        }
+        var active = rows
         for (l, w) in weights.blocks.enumerated() {
-            w.apply(&block, n: R, d: d) { qkv, y in
-                for (r, row) in rows.enumerated() {
-                    cache.store(layer: l, sequence: row.sequence, position: row.position,
-                                key: qkv + r * 3 * d + d, value: qkv + r * 3 * d + 2 * d)
+            let stored = l == c.layers - 1 && rowsPerSequence > 1
+            if stored {
+                w.queriesKeysValues(block, n: active.count, d: d)
+                store(active, layer: l, qkv: block.qkv)
+                let sequences = active.count / rowsPerSequence
+                for k in 0..<sequences {
+                    (block.x + k * d).update(from: block.x + ((k + 1) * rowsPerSequence - 1) * d, count: d)
                 }
-                for (r, row) in rows.enumerated() {
+                active = (0..<sequences).map { active[($0 + 1) * rowsPerSequence - 1] }
+            }
+            w.apply(&block, n: active.count, d: d) { qkv, y in
+                if !stored { store(active, layer: l, qkv: qkv) }
+                for (r, row) in active.enumerated() {
                     let visible = max(row.position + 1, prefix)
                     for h in 0..<c.heads {
                         cache.attend(query: qkv + r * 3 * d + h * hs, layer: l, sequence: row.sequence, head: h, visible: visible,
@@ -111,9 +129,9 @@ final class SequenceDecoder {
             }
         }
         let x = block.x, spare = block.spare, ln = ln.pointer
-        // Only each sequence's last row predicts a next token.
-        let sequences = R / rowsPerSequence
-        for k in 0..<sequences { spare.advanced(by: k * d).update(from: x + ((k + 1) * rowsPerSequence - 1) * d, count: d) }
+        // Only each sequence's last row predicts a next token (the last block kept only those when it could).
+        let sequences = rows.count / rowsPerSequence, step = active.count / sequences
+        for k in 0..<sequences { spare.advanced(by: k * d).update(from: x + ((k + 1) * step - 1) * d, count: d) }
         layerNormForward(out: ln, mean: mean.pointer, rstd: rstd.pointer, inp: spare, weight: weights.lnWeight, bias: weights.lnBias,
                          n: sequences, c: d)
         linearForward(out: logits.pointer + logitsRow * c.vocab, inp: ln, weight: weights.head, bias: nil, n: sequences)
