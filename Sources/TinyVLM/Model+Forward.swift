@@ -19,52 +19,81 @@ extension Model {
 
     var attentionPrefix: Int { config.prefixAttention ? config.patches : 0 }
 
-    /// Forward pass over a batch; fills the activations (logits included) and returns them.
+    /// Sequences a thread runs through the whole network at a time in the training forward (as
+    /// `InferenceChunk.sequences`): their intermediate rows stay in the core's cache from one operation to
+    /// the next, where whole-batch operations streamed each activation out to memory and back.
+    static let forwardChunk = 2
+
+    /// Forward pass over a batch; fills the activations (logits included) and returns them. Each thread
+    /// takes a contiguous share of the sequences and runs `forwardChunk` at a time through every block,
+    /// against weights packed once per pass, writing each activation the backward pass reads into its
+    /// rows of the batch's buffers. No row's arithmetic depends on another row (products row by row,
+    /// attention per sequence and head), so the values are those of whole-batch operations, for any
+    /// thread count.
     @discardableResult
     func forward(_ batch: Batch) -> Activations {
-        let c = config, d = c.d, P = c.patches, B = batch.size, T = batch.time
-        let a = activations(b: B, t: T)
-        let S = a.s, n = B * S
-        // Embeddings: patches through `vis`, tokens through `tok`, plus positions.
-        batch.patches.withUnsafeBufferPointer { pp in
-            linearForward(out: a.visOut.pointer, inp: pp.baseAddress!, weight: p("vis.weight"), bias: p("vis.bias"),
-                          n: B * P, c: c.patchFeatures, oc: d, threads: threads)
-        }
-        let tok = p("tok.weight"), pos = p("pos.weight")
-        batch.tokens.withUnsafeBufferPointer { tokens in
-            for bi in 0..<B {
-                for si in 0..<S {
-                    let row = a.x0.pointer + (bi * S + si) * d, pr = pos + si * d
-                    let src = si < P ? a.visOut.pointer + (bi * P + si) * d : tok + Int(tokens[bi * T + si - P]) * d
-                    for j in 0..<d { row[j] = src[j] + pr[j] }
+        let B = batch.size
+        let a = activations(b: B, t: batch.time)
+        let weights = InferenceWeights(self)
+        let parts = max(1, min(threads, B))
+        batch.patches.withUnsafeBufferPointer { patches in
+            batch.tokens.withUnsafeBufferPointer { tokens in
+                let inputs = UncheckedBox((patches.baseAddress!, tokens.baseAddress!))
+                parallelFor(parts, threads: parts) { part in
+                    let share = (B * part / parts)..<(B * (part + 1) / parts)
+                    var first = share.lowerBound
+                    while first < share.upperBound {
+                        let count = min(Self.forwardChunk, share.upperBound - first)
+                        forward(first..<(first + count), patches: inputs.value.0, tokens: inputs.value.1, time: batch.time,
+                                weights: weights, into: a)
+                        first += count
+                    }
                 }
             }
         }
-        let shape = AttentionShape(batch: B, time: S, channels: d, heads: c.heads, prefix: attentionPrefix)
-        for l in 0..<c.layers {
-            let pre = "blocks.\(l)."
-            let input = l == 0 ? a.x0.pointer : a.residOut[l - 1].pointer
-            layerNormForward(out: a.ln1[l].pointer, mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, inp: input,
-                             weight: p(pre + "ln1.weight"), bias: p(pre + "ln1.bias"), n: n, c: d, threads: threads)
-            linearForward(out: a.qkv[l].pointer, inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), bias: p(pre + "qkv.bias"),
-                          n: n, c: d, oc: 3 * d, threads: threads)
-            attentionForward(out: a.atty[l].pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer, shape: shape, threads: threads)
-            linearForward(out: a.resid2[l].pointer, inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), bias: p(pre + "proj.bias"),
-                          n: n, c: d, oc: d, threads: threads, residual: input)
-            layerNormForward(out: a.ln2[l].pointer, mean: a.ln2Mean[l].pointer, rstd: a.ln2Rstd[l].pointer, inp: a.resid2[l].pointer,
-                             weight: p(pre + "ln2.weight"), bias: p(pre + "ln2.bias"), n: n, c: d, threads: threads)
-            linearForward(out: a.fc[l].pointer, inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), bias: p(pre + "fc.bias"),
-                          n: n, c: d, oc: 4 * d, threads: threads, gelu: a.fcGelu[l].pointer)
-            linearForward(out: a.residOut[l].pointer, inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), bias: p(pre + "out.bias"),
-                          n: n, c: 4 * d, oc: d, threads: threads, residual: a.resid2[l].pointer)
+        return a
+    }
+
+    /// The training forward of `sequences` on the calling thread, into their rows of `a`.
+    private func forward(_ sequences: Range<Int>, patches: UnsafePointer<Float>, tokens: UnsafePointer<Int32>, time T: Int,
+                         weights w: InferenceWeights, into a: Activations) {
+        let c = config, d = c.d, P = c.patches, S = a.s, n = sequences.count * S
+        let r0 = sequences.lowerBound * S  // the chunk's first row
+        func rows(_ buffer: Buffer, _ width: Int = d) -> UnsafeMutablePointer<Float> { buffer.pointer + r0 * width }
+        // Embeddings: patches through `vis`, tokens through `tok`, plus positions.
+        linearForward(out: a.visOut.pointer + sequences.lowerBound * P * d, inp: patches + sequences.lowerBound * P * c.patchFeatures,
+                      weight: w.visWeight, bias: w.visBias, n: sequences.count * P, c: c.patchFeatures, oc: d, threads: 1)
+        for bi in sequences {
+            for si in 0..<S {
+                let row = a.x0.pointer + (bi * S + si) * d, pr = w.pos + si * d
+                let src = si < P ? UnsafePointer(a.visOut.pointer + (bi * P + si) * d) : w.tok + Int(tokens[bi * T + si - P]) * d
+                for j in 0..<d { row[j] = src[j] + pr[j] }
+            }
+        }
+        let shape = AttentionShape(batch: sequences.count, time: S, channels: d, heads: c.heads, prefix: attentionPrefix)
+        for (l, block) in w.blocks.enumerated() {
+            let input = rows(l == 0 ? a.x0 : a.residOut[l - 1])
+            layerNormForward(out: rows(a.ln1[l]), mean: rows(a.ln1Mean[l], 1), rstd: rows(a.ln1Rstd[l], 1), inp: input,
+                             weight: block.ln1Weight, bias: block.ln1Bias, n: n, c: d)
+            linearForward(out: rows(a.qkv[l], 3 * d), inp: rows(a.ln1[l]), weight: block.qkv, bias: block.qkvBias, n: n)
+            for pair in 0..<(sequences.count * c.heads) {
+                attentionForward(pair: pair, out: rows(a.atty[l]), att: a.att[l].pointer + (sequences.lowerBound * c.heads + pair) * S * S,
+                                 qkv: rows(a.qkv[l], 3 * d), shape: shape)
+            }
+            linearForward(out: rows(a.resid2[l]), inp: rows(a.atty[l]), weight: block.proj, bias: block.projBias, n: n, residual: input)
+            layerNormForward(out: rows(a.ln2[l]), mean: rows(a.ln2Mean[l], 1), rstd: rows(a.ln2Rstd[l], 1), inp: rows(a.resid2[l]),
+                             weight: block.ln2Weight, bias: block.ln2Bias, n: n, c: d)
+            linearForward(out: rows(a.fc[l], 4 * d), inp: rows(a.ln2[l]), weight: block.fc, bias: block.fcBias, n: n,
+                          gelu: rows(a.fcGelu[l], 4 * d))
+            linearForward(out: rows(a.residOut[l]), inp: rows(a.fcGelu[l], 4 * d), weight: block.out, bias: block.outBias, n: n,
+                          residual: rows(a.resid2[l]))
         }
         // Final layer norm on the text rows only, then the tied head.
-        let last = a.residOut[c.layers - 1].pointer
-        for bi in 0..<B { (a.textX.pointer + bi * T * d).update(from: last + (bi * S + P) * d, count: T * d) }
-        layerNormForward(out: a.lnf.pointer, mean: a.lnfMean.pointer, rstd: a.lnfRstd.pointer, inp: a.textX.pointer,
-                         weight: p("ln.weight"), bias: p("ln.bias"), n: B * T, c: d, threads: threads)
-        linearForward(out: a.logits.pointer, inp: a.lnf.pointer, weight: tok, bias: nil, n: B * T, c: d, oc: c.vocab, threads: threads)
-        return a
+        let last = a.residOut[c.layers - 1].pointer, t0 = sequences.lowerBound * T, textRows = sequences.count * T
+        for bi in sequences { (a.textX.pointer + bi * T * d).update(from: last + (bi * S + P) * d, count: T * d) }
+        layerNormForward(out: a.lnf.pointer + t0 * d, mean: a.lnfMean.pointer + t0, rstd: a.lnfRstd.pointer + t0,
+                         inp: a.textX.pointer + t0 * d, weight: w.lnWeight, bias: w.lnBias, n: textRows, c: d)
+        linearForward(out: a.logits.pointer + t0 * c.vocab, inp: a.lnf.pointer + t0 * d, weight: w.head, bias: nil, n: textRows)
     }
 
     /// Mean masked cross-entropy of the batch (no gradients).

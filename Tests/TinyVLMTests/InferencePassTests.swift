@@ -3,8 +3,9 @@ import Testing
 import TinyVLM
 
 @Suite struct InferencePassTests {
-    /// Scoring (`logits`, `withLogits`, `loss`) runs the chunked inference pass, training the full
-    /// forward; a judge's scores must be exactly what its training computed. Odd batch sizes leave a short
+    /// Scoring (`logits`, `withLogits`, `loss`) runs the inference pass (scratch only), training the
+    /// training forward (which saves every activation); a judge's scores must be exactly what its training
+    /// computed. Odd batch sizes leave a short
     /// last chunk; more threads than sequences leave idle parts; d 48 with 4·d = 192 and 300 text
     /// positions covers edge tiles and products deeper than one 256-step block.
     @Test(arguments: [(false, 5, 9), (true, 3, 9), (true, 1, 300)])
