@@ -26,7 +26,7 @@ final class Activations {
     let lnf: Buffer, lnfMean: Buffer, lnfRstd: Buffer  // (B·T, d), (B·T)
     let logits: Buffer            // (B·T, V)
     // Gradient scratch.
-    let dResid: Buffer, dResid2: Buffer, dLn: Buffer, dQkv: Buffer, dAtty: Buffer, dFc: Buffer, dFcGelu: Buffer
+    let dResid: Buffer, dLn: Buffer, dQkv: Buffer, dAtty: Buffer, dFc: Buffer, dFcGelu: Buffer
     let dLogits: Buffer, dLnf: Buffer, dTextX: Buffer
 
     init(_ c: ModelConfig, b: Int, t: Int) {
@@ -50,7 +50,7 @@ final class Activations {
         textX = Buffer(b * t * d)
         lnf = Buffer(b * t * d); lnfMean = Buffer(b * t); lnfRstd = Buffer(b * t)
         logits = Buffer(b * t * c.vocab)
-        dResid = Buffer(n * d); dResid2 = Buffer(n * d); dLn = Buffer(n * d); dQkv = Buffer(n * 3 * d)
+        dResid = Buffer(n * d); dLn = Buffer(n * d); dQkv = Buffer(n * 3 * d)
         dAtty = Buffer(n * d); dFc = Buffer(n * 4 * d); dFcGelu = Buffer(n * 4 * d)
         dLogits = Buffer(b * t * c.vocab); dLnf = Buffer(b * t * d); dTextX = Buffer(b * t * d)
     }

@@ -35,18 +35,17 @@ extension Model {
                          accumulate: false)
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "fc.weight"), dbias: g(pre + "fc.bias"), dout: a.dFc.pointer,
                            inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), n: n, c: d, oc: 4 * d, threads: threads, accumulate: false)
-            a.dResid2.pointer.update(from: a.dResid.pointer, count: n * d)
-            layerNormBackward(dinp: a.dResid2.pointer, dweight: g(pre + "ln2.weight"), dbias: g(pre + "ln2.bias"), dout: a.dLn.pointer,
+            // The residual stream's gradient stays in dResid: each layer norm adds its input's gradient there.
+            layerNormBackward(dinp: a.dResid.pointer, dweight: g(pre + "ln2.weight"), dbias: g(pre + "ln2.bias"), dout: a.dLn.pointer,
                               inp: a.resid2[l].pointer, weight: p(pre + "ln2.weight"), mean: a.ln2Mean[l].pointer,
                               rstd: a.ln2Rstd[l].pointer, n: n, c: d, threads: threads)
             // Attention: resid2 = input + proj(attention(qkv(ln1(input)))).
-            linearBackward(dinp: a.dAtty.pointer, dweight: g(pre + "proj.weight"), dbias: g(pre + "proj.bias"), dout: a.dResid2.pointer,
+            linearBackward(dinp: a.dAtty.pointer, dweight: g(pre + "proj.weight"), dbias: g(pre + "proj.bias"), dout: a.dResid.pointer,
                            inp: a.atty[l].pointer, weight: p(pre + "proj.weight"), n: n, c: d, oc: d, threads: threads, accumulate: false)
             attentionBackward(dqkv: a.dQkv.pointer, dout: a.dAtty.pointer, att: a.att[l].pointer, qkv: a.qkv[l].pointer,
                               shape: shape, threads: threads, accumulate: false)
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "qkv.weight"), dbias: g(pre + "qkv.bias"), dout: a.dQkv.pointer,
                            inp: a.ln1[l].pointer, weight: p(pre + "qkv.weight"), n: n, c: d, oc: 3 * d, threads: threads, accumulate: false)
-            a.dResid.pointer.update(from: a.dResid2.pointer, count: n * d)
             layerNormBackward(dinp: a.dResid.pointer, dweight: g(pre + "ln1.weight"), dbias: g(pre + "ln1.bias"), dout: a.dLn.pointer,
                               inp: input, weight: p(pre + "ln1.weight"), mean: a.ln1Mean[l].pointer, rstd: a.ln1Rstd[l].pointer, n: n, c: d, threads: threads)
         }
