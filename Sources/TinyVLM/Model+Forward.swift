@@ -21,7 +21,8 @@ extension Model {
 
     /// Sequences a thread runs through the whole network at a time in the training forward (as
     /// `InferenceChunk.sequences`): their intermediate rows stay in the core's cache from one operation to
-    /// the next, where whole-batch operations streamed each activation out to memory and back.
+    /// the next, where whole-batch operations streamed each activation out to memory and back. (The
+    /// threads split the sequences, so a one-sequence batch runs on one thread.)
     static let forwardChunk = 2
 
     /// Forward pass over a batch; fills the activations (logits included) and returns them. Each thread

@@ -35,7 +35,7 @@ final class SequenceDecoder {
     }
 
     /// Sequences prefilled together: a chunk's activations (the MLP's hidden rows are 4·d floats each)
-    /// stay in the core's cache between the layers, where a whole share's streamed through memory.
+    /// stay in the core's cache between the layers; a thread's whole share of prompts did not fit.
     static let prefillChunk = 2
 
     /// Prefill: patches then prompt of each listed sequence (all prompts of one length), from position 0,
@@ -107,8 +107,9 @@ final class SequenceDecoder {
         }
         var active = rows
         for (l, w) in weights.blocks.enumerated() {
-            let stored = l == c.layers - 1 && rowsPerSequence > 1
-            if stored {
+            // The last block at prefill: every row's key and value stored, then only last rows go on.
+            let lastRowsOnly = l == c.layers - 1 && rowsPerSequence > 1
+            if lastRowsOnly {
                 w.queriesKeysValues(block, n: active.count, d: d)
                 store(active, layer: l, qkv: block.qkv)
                 let sequences = active.count / rowsPerSequence
@@ -118,7 +119,7 @@ final class SequenceDecoder {
                 active = (0..<sequences).map { active[($0 + 1) * rowsPerSequence - 1] }
             }
             w.apply(&block, n: active.count, d: d) { qkv, y in
-                if !stored { store(active, layer: l, qkv: qkv) }
+                if !lastRowsOnly { store(active, layer: l, qkv: qkv) }
                 for (r, row) in active.enumerated() {
                     let visible = max(row.position + 1, prefix)
                     for h in 0..<c.heads {
