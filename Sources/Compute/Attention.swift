@@ -76,7 +76,11 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dout: UnsafePoi
         let q = base + h * hs, k = base + c + h * hs, v = base + 2 * c + h * hs
         let dq = dbase + h * hs, dk = dbase + c + h * hs, dv = dbase + 2 * c + h * hs
         if !accumulate {
-            for r in 0..<t { for part in [dq, dk, dv] { (part + r * 3 * c).update(repeating: 0, count: hs) } }
+            for r in 0..<t {
+                (dq + r * 3 * c).update(repeating: 0, count: hs)
+                (dk + r * 3 * c).update(repeating: 0, count: hs)
+                (dv + r * 3 * c).update(repeating: 0, count: hs)
+            }
         }
         let a = att + pair * t * t
         let g = dout + b * t * c + h * hs
