@@ -68,10 +68,10 @@ func packB(_ b: MatrixView, depth: Range<Int>, columns: Range<Int>, into buffer:
     while j0 < columns.upperBound {
         let nr = min(gemmNR, columns.upperBound - j0)
         if nr == gemmNR && b.cs == 1 {
-            // Four panels at once, row by row, reading 256-byte runs: 64 bytes per row and panel, one
-            // panel at a time, is a load per line that the hardware prefetcher follows poorly, worst with rows a
-            // page apart (256×1024×256: +6%) and when B comes cold from memory, as the activations of a
-            // training step's weight gradients do (train step +2–3%; cached, 128-column Bs measured the same).
+            // Four panels at once, row by row, reading 256-byte runs: one panel at a time reads 64 bytes
+            // per row, a line per load that the hardware prefetcher follows poorly, worst with rows a page
+            // apart (256×1024×256: +6%) and when B comes cold from memory, as the activations of a
+            // training step's weight gradients do (train step +2–3%; cached 128-column Bs: the same).
             let kc = depth.count
             let group = min(4, (columns.upperBound - j0) / gemmNR)
             var src = b.base + depth.lowerBound * b.rs + j0

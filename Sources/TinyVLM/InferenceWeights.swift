@@ -1,8 +1,9 @@
 import Compute
 
-/// The model's weights as generation reads them: every matrix multiplied at each decoding step packed
-/// once per `generate` call (a step multiplies them by a few rows, too few to pay for packing), and every
-/// other parameter resolved to a pointer, so the step loop does no name lookups.
+/// The model's weights as the chunked passes read them (generation, the inference pass, the training
+/// forward): every matrix packed once per call (a decoding step multiplies them by a few rows, too few to
+/// pay for packing; a chunk by a few hundred), and every other parameter resolved to a pointer, so the
+/// loops do no name lookups.
 struct InferenceWeights: @unchecked Sendable {
     struct Block {
         let ln1Weight: UnsafePointer<Float>, ln1Bias: UnsafePointer<Float>
