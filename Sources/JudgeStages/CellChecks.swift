@@ -42,15 +42,11 @@ struct PlacedObjects: Equatable {
     var hasRows: Bool
 
     init?(_ text: String) {
-        let words = text.split(separator: " ").map(String.init)
-        guard words.last == "." else { return nil }
+        guard let clauses = sentenceClauses(text) else { return nil }
         var objects: [Object] = []
-        var current: [String] = []
-        for word in words {
-            guard word == "," || word == "." else { current.append(word); continue }
-            guard let object = Self.object(current) else { return nil }
+        for clause in clauses {
+            guard let object = Self.object(clause) else { return nil }
             objects.append(object)
-            current = []
         }
         guard let first = objects.first, objects.allSatisfy({ ($0.cell.row == nil) == (first.cell.row == nil) }) else { return nil }
         self.objects = objects

@@ -53,6 +53,21 @@ struct Mention: Equatable, Sendable {
     }
 }
 
+/// The words between the separators (`,` or `.`) of a text of space-separated words that ends with `.`;
+/// nil when it does not end so. Captions and row lists are read clause by clause from here.
+func sentenceClauses(_ text: String) -> [[String]]? {
+    let words = text.split(separator: " ").map(String.init)
+    guard words.last == "." else { return nil }
+    var clauses: [[String]] = []
+    var current: [String] = []
+    for word in words {
+        guard word == "," || word == "." else { current.append(word); continue }
+        clauses.append(current)
+        current = []
+    }
+    return clauses
+}
+
 /// An open-ended answer split into mentions: a caption (`m . m . m .`) or a row list (`m , m , m .`).
 struct MentionList: Equatable, Sendable {
     enum Style: Equatable, Sendable { case caption, list }
@@ -60,21 +75,14 @@ struct MentionList: Equatable, Sendable {
     var mentions: [Mention]
 
     init?(_ text: String) {
-        let words = text.split(separator: " ").map(String.init)
-        guard words.last == "." else { return nil }
+        guard let clauses = sentenceClauses(text) else { return nil }
         var mentions: [Mention] = []
-        var current: [String] = []
-        for word in words {
-            if word == "," || word == "." {
-                guard let m = Mention(current[...]) else { return nil }
-                mentions.append(m)
-                current = []
-            } else {
-                current.append(word)
-            }
+        for clause in clauses {
+            guard let m = Mention(clause[...]) else { return nil }
+            mentions.append(m)
         }
         // A list names columns only; a caption names rows too. Mixed forms are not ours to rewrite.
-        guard current.isEmpty, let first = mentions.first,
+        guard let first = mentions.first,
               mentions.allSatisfy({ ($0.row == nil) == (first.row == nil) }) else { return nil }
         style = first.row == nil ? .list : .caption
         self.mentions = mentions
