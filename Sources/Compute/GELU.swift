@@ -4,10 +4,27 @@ private let geluScale: Float = 0.797_884_56  // sqrt(2/π)
 /// 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) for eight lanes; every GELU value (passes, fused GEMM
 /// epilogues, array tails through lane 0) comes from here, so all paths agree bit for bit.
 @inline(__always)
-func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> {
+func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> { gelu(x, tanh: geluTanh(x)) }
+
+/// tanh(√(2/π)(x + 0.044715x³)), the term GELU and its derivative share.
+@inline(__always)
+func geluTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let x2: SIMD8<Float> = x * x
-    let t = simdTanh(geluScale * (x + 0.044715 * x2 * x))
-    return 0.5 * x * (1 + t)
+    return simdTanh(geluScale * (x + 0.044715 * x2 * x))
+}
+
+/// GELU(x) from its tanh term t.
+@inline(__always)
+func gelu(_ x: SIMD8<Float>, tanh t: SIMD8<Float>) -> SIMD8<Float> { 0.5 * x * (1 + t) }
+
+/// GELU′(x) from its tanh term t: the factor the backward pass multiplies the output's gradient by. The
+/// backward pass and the fused epilogue that saves it during the forward (`GEMMEpilogue.geluSlope`) both
+/// compute it here, so they agree bit for bit.
+@inline(__always)
+func geluSlope(_ x: SIMD8<Float>, tanh t: SIMD8<Float>) -> SIMD8<Float> {
+    let x2: SIMD8<Float> = x * x
+    let slope: SIMD8<Float> = geluScale * (1 + 0.134145 * x2)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
 }
 
 /// out (N) = GELU(inp)
@@ -32,22 +49,15 @@ func geluBackwardSerial(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Fl
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeRawPointer(dout), rawIn = UnsafeMutableRawPointer(dinp)
     while i + 8 <= count {
         let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let x2: SIMD8<Float> = x * x
-        let inner: SIMD8<Float> = geluScale * (x + 0.044715 * x2 * x)
-        let t = simdTanh(inner)
-        let slope: SIMD8<Float> = geluScale * (1 + 0.134145 * x2)
-        let local: SIMD8<Float> = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
+        let local = geluSlope(x, tanh: geluTanh(x))
         let g = rawOut.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         let prior = accumulate ? rawIn.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) : SIMD8<Float>()
         rawIn.storeBytes(of: prior + g * local, toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
     }
     while i < count {
-        let x = inp[i]
-        let x2 = x * x
-        let t = fastTanh(geluScale * (x + 0.044715 * x2 * x))
-        let slope = geluScale * (1 + 0.134145 * x2)
-        let local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
+        let x = SIMD8<Float>(repeating: inp[i])
+        let local = geluSlope(x, tanh: geluTanh(x))[0]
         dinp[i] = (accumulate ? dinp[i] : 0) + dout[i] * local
         i += 1
     }

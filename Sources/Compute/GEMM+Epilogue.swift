@@ -1,12 +1,15 @@
 /// Work fused into a product's store, so an output is not written, read back and written again by a
-/// separate pass: a linear layer's bias, a residual connection and the MLP's GELU.
+/// separate pass: a linear layer's bias, a residual connection, the MLP's GELU with the derivative its
+/// backward pass needs, and that backward pass's multiplication by the derivative.
 ///
 /// Each is the same float operation, in the same order, as the pass it replaces, so fused and unfused
 /// results are bitwise equal: `bias` is added to the first depth block's sum exactly as a C prefilled with
 /// the bias and beta = 1 would be (it requires beta = 0); `residual` is added to the final sum, as
 /// `out[i] += residual[i]` after the product would be (it must not overlap C: with more than one depth
-/// block C holds partial sums by then); `gelu` receives GELU of the final value, as `geluForward` would
-/// write it (it may be C itself, as an in-place `geluForward` would be).
+/// block C holds partial sums by then); `factor` then multiplies it, as `geluBackward`'s
+/// `dinp = +0 + dout · GELU′` would; `gelu` receives GELU of the final value, as `geluForward` would
+/// write it (it may be C itself, as an in-place `geluForward` would be), and `geluSlope` beside it the
+/// GELU′ that `geluBackward` would compute (it may be C itself, when `gelu` is not).
 public struct GEMMEpilogue: @unchecked Sendable {
     /// N values added to every row of C.
     public var bias: UnsafePointer<Float>?
@@ -16,34 +19,48 @@ public struct GEMMEpilogue: @unchecked Sendable {
     /// M×N, leading dimension `ldg`: GELU of the final C.
     public var gelu: UnsafeMutablePointer<Float>?
     public var ldg: Int
+    /// M×N, leading dimension `ldg` (beside `gelu`, which it requires): GELU′ of the final C.
+    public var geluSlope: UnsafeMutablePointer<Float>?
+    /// M×N, leading dimension `ldf`: the final C becomes +0 + C·factor.
+    public var factor: UnsafePointer<Float>?
+    public var ldf: Int
 
     public init(bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, ldr: Int = 0,
-                gelu: UnsafeMutablePointer<Float>? = nil, ldg: Int = 0) {
+                gelu: UnsafeMutablePointer<Float>? = nil, ldg: Int = 0, geluSlope: UnsafeMutablePointer<Float>? = nil,
+                factor: UnsafePointer<Float>? = nil, ldf: Int = 0) {
         self.bias = bias
         self.residual = residual
         self.ldr = ldr
         self.gelu = gelu
         self.ldg = ldg
+        self.geluSlope = geluSlope
+        self.factor = factor
+        self.ldf = ldf
     }
+
+    /// Whether any part writes or changes values beyond alpha·op(A)·op(B) + beta·C.
+    var isEmpty: Bool { bias == nil && residual == nil && gelu == nil && factor == nil }
 
     public static let none = GEMMEpilogue()
 
-    /// The parts that apply to one depth block: the bias to the first, residual and GELU to the last.
+    /// The parts that apply to one depth block: the bias to the first, the others to the last.
     @inline(__always)
     func stage(first: Bool, last: Bool) -> GEMMEpilogue {
-        GEMMEpilogue(bias: first ? bias : nil, residual: last ? residual : nil, ldr: ldr, gelu: last ? gelu : nil, ldg: ldg)
+        GEMMEpilogue(bias: first ? bias : nil, residual: last ? residual : nil, ldr: ldr, gelu: last ? gelu : nil, ldg: ldg,
+                     geluSlope: last ? geluSlope : nil, factor: last ? factor : nil, ldf: ldf)
     }
 
     /// The same epilogue for the block of C starting at (row, column).
     @inline(__always)
     func at(row: Int, column: Int) -> GEMMEpilogue {
         GEMMEpilogue(bias: bias.map { $0 + column }, residual: residual.map { $0 + row * ldr + column }, ldr: ldr,
-                     gelu: gelu.map { $0 + row * ldg + column }, ldg: ldg)
+                     gelu: gelu.map { $0 + row * ldg + column }, ldg: ldg, geluSlope: geluSlope.map { $0 + row * ldg + column },
+                     factor: factor.map { $0 + row * ldf + column }, ldf: ldf)
     }
 }
 
-/// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual) → C
-/// (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile and `edgeTile`.
+/// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual)
+/// (× factor) → C (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile and `edgeTile`.
 @inline(__always)
 func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
               alpha: Float, beta: Float, epilogue e: GEMMEpilogue) {
@@ -61,19 +78,49 @@ func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutab
         l = l + load8(residual + r * e.ldr)
         h = h + load8(residual + r * e.ldr + 8)
     }
+    if let factor = e.factor {
+        l = SIMD8() + l * load8(factor + r * e.ldf)
+        h = SIMD8() + h * load8(factor + r * e.ldf + 8)
+    }
     raw.storeBytes(of: l, as: SIMD8<Float>.self)
     raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
 }
 
-/// GELU of a stored tile of C (`rows` × 16) into `gelu`, after all its rows are stored: twelve
-/// independent evaluations give the out-of-order core work to overlap (per row, two at a time, the
-/// polynomial and division latency chains left it idle).
+/// GELU of a stored tile of C (`rows` × 16) into `gelu`, and GELU′ into `slope` when given, after all
+/// its rows are stored: twelve independent evaluations give the out-of-order core work to overlap (per
+/// row, two at a time, the polynomial and division latency chains left it idle).
 @inline(__always)
-func geluTile(rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int) {
+func geluTile(rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int,
+              slope: UnsafeMutablePointer<Float>?) {
+    if let s = slope {
+        for r in 0..<rows {
+            let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
+            let tl = geluTanh(l), th = geluTanh(h)
+            store8(gelu(l, tanh: tl), g + r * ldg)
+            store8(gelu(h, tanh: th), g + r * ldg + 8)
+            store8(geluSlope(l, tanh: tl), s + r * ldg)
+            store8(geluSlope(h, tanh: th), s + r * ldg + 8)
+        }
+        return
+    }
     for r in 0..<rows {
         let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
         store8(gelu(l), g + r * ldg)
         store8(gelu(h), g + r * ldg + 8)
+    }
+}
+
+/// The epilogue's element-wise tail for one final value v of C at (r, q) of the block: factor, then C,
+/// GELU and GELU′ (edge tiles and empty sums, one element at a time, with the tiles' arithmetic).
+@inline(__always)
+func finishElement(_ value: Float, row r: Int, column q: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue e: GEMMEpilogue) {
+    var v = value
+    if let factor = e.factor { v = (SIMD8() + SIMD8(repeating: v) * SIMD8(repeating: factor[r * e.ldf + q]))[0] }
+    c[r * ldc + q] = v
+    if let g = e.gelu {
+        let x = SIMD8<Float>(repeating: v), t = geluTanh(x)
+        g[r * e.ldg + q] = gelu(x, tanh: t)[0]
+        if let s = e.geluSlope { s[r * e.ldg + q] = geluSlope(x, tanh: t)[0] }
     }
 }
 
@@ -99,8 +146,7 @@ extension GEMM {
                 for q in 0..<columns {
                     var v = t[r * gemmNR + q]
                     if let residual = e.residual { v = v + residual[r * e.ldr + q] }
-                    cp[r * ldc + q] = v
-                    if let g = e.gelu { g[r * e.ldg + q] = gelu(SIMD8(repeating: v))[0] }
+                    finishElement(v, row: r, column: q, c: cp, ldc: ldc, epilogue: e)
                 }
             }
         }
@@ -115,8 +161,7 @@ extension GEMM {
                 var v = c[i * ldc + j]
                 if let bias = e.bias { v = v + bias[j] }
                 if let residual = e.residual { v = v + residual[i * e.ldr + j] }
-                c[i * ldc + j] = v
-                if let g = e.gelu { g[i * e.ldg + j] = gelu(SIMD8(repeating: v))[0] }
+                finishElement(v, row: i, column: j, c: c, ldc: ldc, epilogue: e)
             }
         }
     }

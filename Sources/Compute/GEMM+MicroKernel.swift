@@ -88,5 +88,5 @@ func microKernel<R: TileHeight, A: APanel>(_: R.Type, kc: Int, a: A, b: UnsafePo
     if rows > 3 { storeRow(c30, c31, row: 3, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
     if rows > 4 { storeRow(c40, c41, row: 4, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
     if rows > 5 { storeRow(c50, c51, row: 5, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
-    if let g = epilogue.gelu { geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg) }
+    if let g = epilogue.gelu { geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope) }
 }

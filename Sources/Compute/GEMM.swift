@@ -24,9 +24,10 @@ public enum GEMM {
                              epilogue: GEMMEpilogue = .none) {
         guard m > 0, n > 0 else { return }
         precondition(epilogue.bias == nil || beta == 0, "a GEMM bias replaces beta·C; pass beta 0")
+        precondition(epilogue.geluSlope == nil || epilogue.gelu != nil, "a GEMM's GELU′ is written beside its GELU; pass gelu too")
         if k == 0 || alpha == 0 {
             scale(c, m: m, n: n, ldc: ldc, beta: beta)
-            if epilogue.bias != nil || epilogue.residual != nil || epilogue.gelu != nil {
+            if !epilogue.isEmpty {
                 applyAlone(epilogue, c: c, m: m, n: n, ldc: ldc)
             }
             return

@@ -20,13 +20,13 @@ final class Activations {
     let atty: [Buffer]            // (B, S, d) attention output before proj
     let resid2: [Buffer]          // (B, S, d) after the attention residual
     let ln2: [Buffer], ln2Mean: [Buffer], ln2Rstd: [Buffer]
-    let fc: [Buffer], fcGelu: [Buffer]  // (B, S, 4d)
+    let fcSlope: [Buffer], fcGelu: [Buffer]  // (B, S, 4d): GELU′ of the hidden layer's pre-activation, and GELU of it
     let residOut: [Buffer]        // (B, S, d) block outputs
     let textX: Buffer             // (B·T, d) text rows of the last block output
     let lnf: Buffer, lnfMean: Buffer, lnfRstd: Buffer  // (B·T, d), (B·T)
     let logits: Buffer            // (B·T, V)
     // Gradient scratch.
-    let dResid: Buffer, dLn: Buffer, dQkv: Buffer, dAtty: Buffer, dFc: Buffer, dFcGelu: Buffer
+    let dResid: Buffer, dLn: Buffer, dQkv: Buffer, dAtty: Buffer, dFc: Buffer
     let dLogits: Buffer, dLnf: Buffer, dTextX: Buffer
 
     init(_ c: ModelConfig, b: Int, t: Int) {
@@ -45,13 +45,13 @@ final class Activations {
         atty = many(n * d)
         resid2 = many(n * d)
         ln2 = many(n * d); ln2Mean = many(n); ln2Rstd = many(n)
-        fc = many(n * 4 * d); fcGelu = many(n * 4 * d)
+        fcSlope = many(n * 4 * d); fcGelu = many(n * 4 * d)
         residOut = many(n * d)
         textX = Buffer(b * t * d)
         lnf = Buffer(b * t * d); lnfMean = Buffer(b * t); lnfRstd = Buffer(b * t)
         logits = Buffer(b * t * c.vocab)
         dResid = Buffer(n * d); dLn = Buffer(n * d); dQkv = Buffer(n * 3 * d)
-        dAtty = Buffer(n * d); dFc = Buffer(n * 4 * d); dFcGelu = Buffer(n * 4 * d)
+        dAtty = Buffer(n * d); dFc = Buffer(n * 4 * d)
         dLogits = Buffer(b * t * c.vocab); dLnf = Buffer(b * t * d); dTextX = Buffer(b * t * d)
     }
 }

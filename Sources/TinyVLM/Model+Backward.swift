@@ -28,11 +28,11 @@ extension Model {
             let pre = "blocks.\(l)."
             let input = l == 0 ? a.x0.pointer : a.residOut[l - 1].pointer
             // MLP: residOut = resid2 + out(gelu(fc(ln2(resid2)))).
-            // (Inputs' gradients are written, not accumulated: no buffer needs zeroing first.)
-            linearBackward(dinp: a.dFcGelu.pointer, dweight: g(pre + "out.weight"), dbias: g(pre + "out.bias"), dout: a.dResid.pointer,
-                           inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), n: n, c: 4 * d, oc: d, threads: threads, accumulate: false)
-            geluBackward(dinp: a.dFc.pointer, inp: a.fc[l].pointer, dout: a.dFcGelu.pointer, count: n * 4 * d, threads: threads,
-                         accumulate: false)
+            // (Inputs' gradients are written, not accumulated: no buffer needs zeroing first. The GELU's
+            // backward is the product's store multiplying by the GELU′ the forward pass saved.)
+            linearBackward(dinp: a.dFc.pointer, dweight: g(pre + "out.weight"), dbias: g(pre + "out.bias"), dout: a.dResid.pointer,
+                           inp: a.fcGelu[l].pointer, weight: p(pre + "out.weight"), n: n, c: 4 * d, oc: d, threads: threads, accumulate: false,
+                           dinpFactor: a.fcSlope[l].pointer)
             linearBackward(dinp: a.dLn.pointer, dweight: g(pre + "fc.weight"), dbias: g(pre + "fc.bias"), dout: a.dFc.pointer,
                            inp: a.ln2[l].pointer, weight: p(pre + "fc.weight"), n: n, c: d, oc: 4 * d, threads: threads, accumulate: false)
             // The residual stream's gradient stays in dResid: each layer norm adds its input's gradient there.

@@ -84,8 +84,9 @@ extension Model {
             linearForward(out: rows(a.resid2[l]), inp: rows(a.atty[l]), weight: block.proj, bias: block.projBias, n: n, residual: input)
             layerNormForward(out: rows(a.ln2[l]), mean: rows(a.ln2Mean[l], 1), rstd: rows(a.ln2Rstd[l], 1), inp: rows(a.resid2[l]),
                              weight: block.ln2Weight, bias: block.ln2Bias, n: n, c: d)
-            linearForward(out: rows(a.fc[l], 4 * d), inp: rows(a.ln2[l]), weight: block.fc, bias: block.fcBias, n: n,
-                          gelu: rows(a.fcGelu[l], 4 * d))
+            // The pre-activation is replaced by its GELU′ in the store: the backward pass needs nothing else of it.
+            linearForward(out: rows(a.fcSlope[l], 4 * d), inp: rows(a.ln2[l]), weight: block.fc, bias: block.fcBias, n: n,
+                          gelu: rows(a.fcGelu[l], 4 * d), geluSlope: rows(a.fcSlope[l], 4 * d))
             linearForward(out: rows(a.residOut[l]), inp: rows(a.fcGelu[l], 4 * d), weight: block.out, bias: block.outBias, n: n,
                           residual: rows(a.resid2[l]))
         }

@@ -51,4 +51,45 @@ import Testing
         }
         #expect(out.map(\.bitPattern) == expected.gelu.map(\.bitPattern))
     }
+    /// The GELU′ saved beside GELU (over the product itself, as the training forward does) is the factor
+    /// `geluBackward` computes from the pre-activation, bit for bit: its dinp for dout = 1 is +0 + 1·GELU′.
+    @Test(arguments: [(7, 17, 3), (13, 128, 128), (97, 40, 300)])
+    func geluSlopeFusedIsBitwiseGeluBackwardsFactor(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = matrix(m * k, seed: 31), w = matrix(n * k, seed: 32).map { $0 * 3 }, bias = matrix(n, seed: 33)
+        let expected = Self.unfused(m: m, n: n, k: k, a: a, w: w, bias: bias, residual: [Float](repeating: 0, count: m * n))
+        var slope = [Float](repeating: .nan, count: m * n)
+        geluBackward(dinp: &slope, inp: expected.out, dout: [Float](repeating: 1, count: m * n), count: m * n, accumulate: false)
+        for threads in [1, 2] {
+            var out = [Float](repeating: .nan, count: m * n), g = [Float](repeating: .nan, count: m * n)
+            out.withUnsafeMutableBufferPointer { po in g.withUnsafeMutableBufferPointer { pg in
+                linearForward(out: po.baseAddress!, inp: a, weight: w, bias: bias, n: m, c: k, oc: n, threads: threads,
+                              gelu: pg.baseAddress!, geluSlope: po.baseAddress!)
+            } }
+            #expect(out.map(\.bitPattern) == slope.map(\.bitPattern), "GELU′ \(m)×\(n)×\(k) on \(threads) threads")
+            #expect(g.map(\.bitPattern) == expected.gelu.map(\.bitPattern), "GELU \(m)×\(n)×\(k) on \(threads) threads")
+        }
+    }
+
+    /// dinp with a factor fused into its store equals the product followed by `geluBackward`'s multiply,
+    /// +0 + v·factor, including the sign of zero; the factor applies once, after the last depth block.
+    @Test(arguments: [(1, 1, 1), (7, 17, 3), (97, 40, 300), (150, 512, 128)])
+    func factorFusedIsBitwiseTheSeparateMultiply(_ shape: (Int, Int, Int)) {
+        let (rows, c, oc) = shape
+        let dout = matrix(rows * oc, seed: 41), w = matrix(oc * c, seed: 42), inp = matrix(rows * c, seed: 43)
+        var factor = matrix(rows * c, seed: 44)
+        factor[0] = -0.0  // a −0 product must come out +0, as the separate pass stores it
+        var plain = [Float](repeating: .nan, count: rows * c), dw = [Float](repeating: 0, count: oc * c)
+        linearBackward(dinp: &plain, dweight: &dw, dbias: nil, dout: dout, inp: inp, weight: w, n: rows, c: c, oc: oc, threads: 1,
+                       accumulate: false)
+        let expected = zip(plain, factor).map { (SIMD8<Float>() + SIMD8(repeating: $0) * SIMD8(repeating: $1))[0] }
+        #expect(expected[0].sign == .plus)
+        for threads in [1, 2] {
+            var fused = [Float](repeating: .nan, count: rows * c), dw2 = [Float](repeating: 0, count: oc * c)
+            linearBackward(dinp: &fused, dweight: &dw2, dbias: nil, dout: dout, inp: inp, weight: w, n: rows, c: c, oc: oc,
+                           threads: threads, accumulate: false, dinpFactor: factor)
+            #expect(fused.map(\.bitPattern) == expected.map(\.bitPattern), "\(rows)×\(c)×\(oc) on \(threads) threads")
+            #expect(dw2.map(\.bitPattern) == dw.map(\.bitPattern))
+        }
+    }
 }
