@@ -63,8 +63,9 @@ public func attentionForward(pair: Int, out: UnsafeMutablePointer<Float>, att a:
     }
 }
 
-/// dqkv (B, T, 3C) += ∂L/∂qkv, from dout (B, T, C) and the saved att (`accumulate: false`: each
-/// (batch, head) pair zeroes its own slice of dqkv first, on its thread, instead of the caller zeroing all).
+/// dqkv (B, T, 3C) += ∂L/∂qkv, from dout (B, T, C) and the saved att (`accumulate: false`: each row of a
+/// pair's dq, dk and dv slices comes from one product, which then writes it (beta 0) instead of adding
+/// to it: bitwise the same as zeroing dqkv first, since a product's sum is never −0).
 public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, att: UnsafePointer<Float>,
                               qkv: UnsafePointer<Float>, shape s: AttentionShape, threads: Int, accumulate: Bool = true) {
     let c = s.channels, t = s.time, hs = s.headSize
@@ -75,35 +76,29 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dout: UnsafePoi
         let base = qkv + b * t * 3 * c, dbase = dqkv + b * t * 3 * c
         let q = base + h * hs, k = base + c + h * hs, v = base + 2 * c + h * hs
         let dq = dbase + h * hs, dk = dbase + c + h * hs, dv = dbase + 2 * c + h * hs
-        if !accumulate {
-            for r in 0..<t {
-                (dq + r * 3 * c).update(repeating: 0, count: hs)
-                (dk + r * 3 * c).update(repeating: 0, count: hs)
-                (dv + r * 3 * c).update(repeating: 0, count: hs)
-            }
-        }
+        let beta: Float = accumulate ? 1 : 0
         let a = att + pair * t * t
         let g = dout + b * t * c + h * hs
         let datt = PackingArena.current.scratch(2 * t * t)
-        let dscores = datt + t * t
-        dscores.initialize(repeating: 0, count: t * t)
+        let dscores = datt + t * t  // every row written whole by softmaxBackward (zeros past its keys)
         for lo in s.blocks {
             let hi = min(t, lo + causalBlock), rows = hi - lo, keys = s.keys(below: hi)
             // datt = dout_h · Vᵀ and dscores = softmax backward, over the keys these rows see.
             GEMM.sgemm(.none, .transposed, m: rows, n: keys, k: hs, a: g + lo * c, lda: c, b: v, ldb: 3 * c,
                        c: datt + lo * t, ldc: t, threads: 1)
-            softmaxBackward(dinp: dscores + lo * t, out: a + lo * t, dout: datt + lo * t, n: rows, c: t, valid: { s.valid(lo + $0) })
+            softmaxBackward(dinp: dscores + lo * t, out: a + lo * t, dout: datt + lo * t, n: rows, c: t, valid: { s.valid(lo + $0) },
+                            accumulate: false)
             // dQ += scale · dscores · K
             GEMM.sgemm(.none, .none, m: rows, n: hs, k: keys, alpha: s.scale, a: dscores + lo * t, lda: t, b: k, ldb: 3 * c,
-                       beta: 1, c: dq + lo * 3 * c, ldc: 3 * c, threads: 1)
+                       beta: beta, c: dq + lo * 3 * c, ldc: 3 * c, threads: 1)
         }
         for lo in s.blocks {
             // Keys lo ..< hi: dV += attᵀ · dout_h and dK += scale · dscoresᵀ · Q over the rows that see them.
             let hi = min(t, lo + causalBlock), first = s.firstRow(seeing: lo)
             GEMM.sgemm(.transposed, .none, m: hi - lo, n: hs, k: t - first, a: a + first * t + lo, lda: t, b: g + first * c, ldb: c,
-                       beta: 1, c: dv + lo * 3 * c, ldc: 3 * c, threads: 1)
+                       beta: beta, c: dv + lo * 3 * c, ldc: 3 * c, threads: 1)
             GEMM.sgemm(.transposed, .none, m: hi - lo, n: hs, k: t - first, alpha: s.scale, a: dscores + first * t + lo, lda: t,
-                       b: q + first * 3 * c, ldb: 3 * c, beta: 1, c: dk + lo * 3 * c, ldc: 3 * c, threads: 1)
+                       b: q + first * 3 * c, ldb: 3 * c, beta: beta, c: dk + lo * 3 * c, ldc: 3 * c, threads: 1)
         }
     }
 }

@@ -19,16 +19,23 @@ public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<
 }
 
 /// dinp (N, C) += softmax Jacobianᵀ · dout, given the forward output `out`: dx_i = y_i (dy_i − Σ_j y_j dy_j).
-/// Only columns 0..<valid(row) are read or written (the forward pass set the rest of `out` to 0).
+/// Only columns 0..<valid(row) are read or written (the forward pass set the rest of `out` to 0); with
+/// `accumulate: false` the prior is a literal +0 and the rest of each row is set to 0: bitwise what
+/// zeroing dinp first would give, without the pass that zeroes it.
 public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointer<Float>, dout: UnsafePointer<Float>, n: Int, c: Int,
-                            valid: (Int) -> Int = { _ in Int.max }) {
+                            valid: (Int) -> Int = { _ in Int.max }, accumulate: Bool = true) {
     for r in 0..<n {
         let y = out + r * c, g = dout + r * c, dx = dinp + r * c
         let v = min(c, valid(r))
         let dot = rowDot(y, g, v), dv = SIMD8<Float>(repeating: dot)
         var i = 0
-        while i + 8 <= v { store(lanes(dx, i) + lanes(y, i) * (lanes(g, i) - dv), dx, i); i += 8 }
-        while i < v { dx[i] += y[i] * (g[i] - dot); i += 1 }
+        while i + 8 <= v {
+            let prior = accumulate ? lanes(dx, i) : SIMD8<Float>()
+            store(prior + lanes(y, i) * (lanes(g, i) - dv), dx, i)
+            i += 8
+        }
+        while i < v { dx[i] = (accumulate ? dx[i] : 0) + y[i] * (g[i] - dot); i += 1 }
+        if !accumulate { (dx + v).update(repeating: 0, count: c - v) }
     }
 }
 

@@ -37,6 +37,22 @@ import Testing
         #expect(written.contains(Float(0).bitPattern))
     }
 
+    /// Masked rows (the attention's causal form): the written form also zeroes each row past its valid columns.
+    @Test func softmaxGradientWrittenIsBitwiseZeroedAndAccumulated() {
+        let (n, c) = (23, 37)
+        let valid: (Int) -> Int = { max($0 + 1, 5) }
+        var y = [Float](repeating: 0, count: n * c)
+        y.mut { o in softmaxForward(out: o, inp: matrix(n * c, seed: 8), n: n, c: c, valid: valid) }
+        var g = matrix(n * c, seed: 9)
+        for i in stride(from: 0, to: g.count, by: 4) { g[i] = 0 }
+        func run(accumulate: Bool, start: Float) -> [UInt32] {
+            var d = [Float](repeating: start, count: n * c)
+            d.mut { softmaxBackward(dinp: $0, out: y, dout: g, n: n, c: c, valid: valid, accumulate: accumulate) }
+            return d.map(\.bitPattern)
+        }
+        #expect(run(accumulate: false, start: .nan) == run(accumulate: true, start: 0))
+    }
+
     @Test func attentionGradientWrittenIsBitwiseZeroedAndAccumulated() {
         let shape = AttentionShape(batch: 3, time: 70, channels: 12, heads: 3, prefix: 5)
         let n = 3 * 70 * 12
