@@ -60,7 +60,8 @@ public struct GEMMEpilogue: @unchecked Sendable {
 }
 
 /// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual)
-/// (× factor) → C (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile and `edgeTile`.
+/// (× factor) → C (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile
+/// and `edgeTile`.
 @inline(__always)
 func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
               alpha: Float, beta: Float, epilogue e: GEMMEpilogue) {
