@@ -9,8 +9,13 @@ import PackageDescription
 var computeSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
+/// WideMath alone is built for AVX-512; Compute calls it only where the CPU has it (CPUFeatures).
+var wideSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
 #if arch(x86_64)
 computeSettings.append(.unsafeFlags(["-target-cpu", "haswell"]))
+wideSettings.append(.unsafeFlags(["-target-cpu", "skylake-avx512"]))
 #endif
 
 let package = Package(
@@ -37,7 +42,9 @@ let package = Package(
 
         // Numerics.
         .target(name: "CPrefetch", dependencies: []),
-        .target(name: "Compute", dependencies: ["CPrefetch"], swiftSettings: computeSettings),
+        .target(name: "VectorMath", dependencies: []),
+        .target(name: "WideMath", dependencies: ["VectorMath"], swiftSettings: wideSettings),
+        .target(name: "Compute", dependencies: ["CPrefetch", "VectorMath", "WideMath"], swiftSettings: computeSettings),
         .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM"], swiftSettings: computeSettings),
 
         // The embedded vision-language model.
@@ -56,7 +63,7 @@ let package = Package(
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
-        .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "WideMath"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
         .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),

@@ -1,31 +1,11 @@
-/// GELU, tanh approximation (PyTorch's `approximate="tanh"`).
-private let geluScale: Float = 0.797_884_56  // sqrt(2/π)
+/// GELU, tanh approximation (PyTorch's `approximate="tanh"`); the formulas are VectorMath's `geluTanh`,
+/// `gelu(_:tanh:)` and `geluSlope(_:tanh:)`, which the 16-lane kernels of WideMath share.
+import VectorMath
 
 /// 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) for eight lanes; every GELU value (passes, fused GEMM
-/// epilogues, array tails through lane 0) comes from here, so all paths agree bit for bit.
+/// epilogues, array tails through lane 0) comes from here or WideMath, so all paths agree bit for bit.
 @inline(__always)
 func gelu(_ x: SIMD8<Float>) -> SIMD8<Float> { gelu(x, tanh: geluTanh(x)) }
-
-/// tanh(√(2/π)(x + 0.044715x³)), the term GELU and its derivative share.
-@inline(__always)
-func geluTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let x2: SIMD8<Float> = x * x
-    return simdTanh(geluScale * (x + 0.044715 * x2 * x))
-}
-
-/// GELU(x) from its tanh term t.
-@inline(__always)
-func gelu(_ x: SIMD8<Float>, tanh t: SIMD8<Float>) -> SIMD8<Float> { 0.5 * x * (1 + t) }
-
-/// GELU′(x) from its tanh term t: the factor the backward pass multiplies the output's gradient by. The
-/// backward pass and the fused epilogue that saves it during the forward (`GEMMEpilogue.geluSlope`) both
-/// compute it here, so they agree bit for bit.
-@inline(__always)
-func geluSlope(_ x: SIMD8<Float>, tanh t: SIMD8<Float>) -> SIMD8<Float> {
-    let x2: SIMD8<Float> = x * x
-    let slope: SIMD8<Float> = geluScale * (1 + 0.134145 * x2)
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
-}
 
 /// out (N) = GELU(inp)
 func geluForwardSerial(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {

@@ -1,3 +1,5 @@
+import VectorMath
+
 /// Work fused into a product's store, so an output is not written, read back and written again by a
 /// separate pass: a linear layer's bias, a residual connection, the MLP's GELU with the derivative its
 /// backward pass needs, and that backward pass's multiplication by the derivative.

@@ -1,4 +1,5 @@
 import CPrefetch
+import WideMath
 
 /// Register tile: MR = 6 rows (or fewer, see TileHeight) × NR = 16 columns of C in 12 SIMD8<Float> accumulators (12 of the 16
 /// ymm registers), two registers for the B row and one for the broadcast A element: 15 live, no spills.
@@ -88,5 +89,11 @@ func microKernel<R: TileHeight, A: APanel>(_: R.Type, kc: Int, a: A, b: UnsafePo
     if rows > 3 { storeRow(c30, c31, row: 3, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
     if rows > 4 { storeRow(c40, c41, row: 4, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
     if rows > 5 { storeRow(c50, c51, row: 5, c: c, ldc: ldc, alpha: alpha, beta: beta, epilogue: epilogue) }
-    if let g = epilogue.gelu { geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope) }
+    if let g = epilogue.gelu {
+        if CPUFeatures.avx512 {
+            WideMath.geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope)
+        } else {
+            geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope)
+        }
+    }
 }

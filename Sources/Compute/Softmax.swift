@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import WideMath
 
 /// out (N, C) = softmax(inp) per row over columns 0..<valid(row).
 public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, n: Int, c: Int, valid: (Int) -> Int = { _ in Int.max }) {
@@ -39,9 +40,14 @@ public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointe
     }
 }
 
-/// out[i] = e^(inp[i] − shift), eight lanes at a time (out may alias inp).
+/// out[i] = e^(inp[i] − shift), eight lanes at a time, or sixteen through WideMath where the CPU has
+/// AVX-512 (the same bits; out may alias inp).
 @inline(__always)
 public func expShifted(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, shift: Float) {
+    if CPUFeatures.avx512 {
+        WideMath.expShifted(out: out, inp: inp, count: count, shift: shift)
+        return
+    }
     var i = 0
     let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
     while i + 8 <= count {
