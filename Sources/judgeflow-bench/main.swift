@@ -6,6 +6,7 @@ let usage = """
 usage: judgeflow-bench gemm --m M --n N --k K [--trans NN|NT|TN|TT] [--threads T] [--json]
        judgeflow-bench model [--threads 2] [--d 128] [--layers 4] [--heads 4] [--vocab 512] [--text 128]
                              [--image 32] [--batch 32] [--steps 20] [--json]
+       judgeflow-bench elementwise [--json]  (e^x and GELU, 8 lanes vs WideMath's 16)
        judgeflow-bench crosscheck-dump DIR   (model + inputs + logits for bench/model/crosscheck.py)
 """
 
@@ -18,6 +19,7 @@ do {
     switch command {
     case "gemm": try GEMMBench.run(Array(arguments.dropFirst()))
     case "model": try ModelBench.run(Array(arguments.dropFirst()))
+    case "elementwise": try ElementwiseBench.run(Array(arguments.dropFirst()))
     case "crosscheck-dump": try CrossCheckDump.run(Array(arguments.dropFirst()))
     case "-h", "--help": print(usage)
     default: throw BenchError.usage("unknown benchmark '\(command)'")
