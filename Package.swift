@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // JudgeFlow: a declarative workflow engine for self-improving VLM judges.
 // Dependencies point one way: CLI → engine → plan → spec; engine → store and NodeKit;
-// Compute depends on nothing. See docs/architecture in README.md.
+// Compute depends only on its own helpers (CPrefetch, VectorMath, WideMath). See docs/architecture in README.md.
 import PackageDescription
 
 /// Release-only flags for the hot numeric code: no bounds/exclusivity checks, and an instruction set
