@@ -62,8 +62,8 @@ public struct GEMMEpilogue: @unchecked Sendable {
 }
 
 /// Row `r` of a register tile, 16 values in two vectors: alpha·sum (+ beta·C) (+ bias) (+ residual)
-/// (× factor) → C (GELU follows for the whole tile, `geluTile`). Partial tiles go through a scratch tile
-/// and `edgeTile`.
+/// (× factor) → C (GELU follows for the whole tile, `vectorGeluTile`). Partial tiles go through a scratch
+/// tile and `edgeTile`.
 @inline(__always)
 func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
               alpha: Float, beta: Float, epilogue e: GEMMEpilogue) {
@@ -89,36 +89,12 @@ func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row r: Int, c: UnsafeMutab
     raw.storeBytes(of: h, toByteOffset: 32, as: SIMD8<Float>.self)
 }
 
-/// GELU of a stored tile of C (`rows` × 16) into `gelu`, and GELU′ into `slope` when given, after all
-/// its rows are stored: twelve independent evaluations give the out-of-order core work to overlap (per
-/// row, two at a time, the polynomial and division latency chains left it idle).
-@inline(__always)
-func geluTile(rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>, ldg: Int,
-              slope: UnsafeMutablePointer<Float>?) {
-    if let s = slope {
-        for r in 0..<rows {
-            let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
-            let tl = geluTanh(l), th = geluTanh(h)
-            store8(gelu(l, tanh: tl), g + r * ldg)
-            store8(gelu(h, tanh: th), g + r * ldg + 8)
-            store8(geluSlope(l, tanh: tl), s + r * ldg)
-            store8(geluSlope(h, tanh: th), s + r * ldg + 8)
-        }
-        return
-    }
-    for r in 0..<rows {
-        let l = load8(c + r * ldc), h = load8(c + r * ldc + 8)
-        store8(gelu(l), g + r * ldg)
-        store8(gelu(h), g + r * ldg + 8)
-    }
-}
-
 /// The epilogue's element-wise tail for one final value v of C at (r, q) of the block: factor, then C,
 /// GELU and GELU′ (edge tiles and empty sums, one element at a time, with the tiles' arithmetic).
 @inline(__always)
 func finishElement(_ value: Float, row r: Int, column q: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue e: GEMMEpilogue) {
     var v = value
-    if let factor = e.factor { v = (SIMD8() + SIMD8(repeating: v) * SIMD8(repeating: factor[r * e.ldf + q]))[0] }
+    if let factor = e.factor { v = 0 + v * factor[r * e.ldf + q] }
     c[r * ldc + q] = v
     if let g = e.gelu {
         let x = SIMD8<Float>(repeating: v), t = geluTanh(x)

@@ -1,4 +1,5 @@
 import CPrefetch
+import VectorMath
 import WideMath
 
 /// Register tile: MR = 6 rows (or fewer, see TileHeight) × NR = 16 columns of C in 12 SIMD8<Float> accumulators (12 of the 16
@@ -93,7 +94,7 @@ func microKernel<R: TileHeight, A: APanel>(_: R.Type, kc: Int, a: A, b: UnsafePo
         if CPUFeatures.avx512 {
             WideMath.geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope)
         } else {
-            geluTile(rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope)
+            vectorGeluTile(SIMD8<Float>.self, rows: rows, c: c, ldc: ldc, gelu: g, ldg: epilogue.ldg, slope: epilogue.geluSlope)
         }
     }
 }

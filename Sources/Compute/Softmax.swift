@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import VectorMath
 import WideMath
 
 /// out (N, C) = softmax(inp) per row over columns 0..<valid(row).
@@ -46,14 +47,7 @@ public func softmaxBackward(dinp: UnsafeMutablePointer<Float>, out: UnsafePointe
 public func expShifted(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int, shift: Float) {
     if CPUFeatures.avx512 {
         WideMath.expShifted(out: out, inp: inp, count: count, shift: shift)
-        return
+    } else {
+        vectorExpShifted(SIMD8<Float>.self, out: out, inp: inp, count: count, shift: shift)
     }
-    var i = 0
-    let raw = UnsafeRawPointer(inp), rawOut = UnsafeMutableRawPointer(out)
-    while i + 8 <= count {
-        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        rawOut.storeBytes(of: simdExp(x - shift), toByteOffset: i * 4, as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < count { out[i] = fastExp(inp[i] - shift); i += 1 }
 }

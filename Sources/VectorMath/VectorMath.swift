@@ -84,3 +84,42 @@ public func geluSlope<V: FloatVector>(_ x: V, tanh t: V) -> V {
     let slope: V = 0.797_884_56 * (1 + 0.134145 * x2)
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
 }
+
+/// out[i] = e^(inp[i] − shift) for i < count, `V.scalarCount` values per step, then eight, then one at a
+/// time through lane 0: every value gets the same operations whatever V is (out may alias inp).
+@inlinable @inline(__always)
+public func vectorExpShifted<V: FloatVector>(_: V.Type, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
+                                             shift: Float) {
+    var i = 0
+    while i + V.scalarCount <= count {
+        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: V.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: vectorExp(x - shift), as: V.self)
+        i += V.scalarCount
+    }
+    while i + 8 <= count {
+        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: vectorExp(x - shift), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        out[i] = vectorExp(SIMD8<Float>(repeating: inp[i]) - shift)[0]
+        i += 1
+    }
+}
+
+/// GELU of a stored tile of C (`rows` × 16) into `gelu`, and GELU′ into `slope` when given (leading
+/// dimension ldg for both; slope may be C itself), `V.scalarCount` columns per operation. Run after all
+/// the tile's rows are stored, so its independent evaluations give the out-of-order core work to overlap.
+@inlinable @inline(__always)
+public func vectorGeluTile<V: FloatVector>(_: V.Type, rows: Int, c: UnsafePointer<Float>, ldc: Int, gelu g: UnsafeMutablePointer<Float>,
+                                           ldg: Int, slope: UnsafeMutablePointer<Float>?) {
+    for r in 0..<rows {
+        var column = 0
+        while column < 16 {
+            let x = UnsafeRawPointer(c + r * ldc + column).loadUnaligned(as: V.self), t = geluTanh(x)
+            UnsafeMutableRawPointer(g + r * ldg + column).storeBytes(of: gelu(x, tanh: t), as: V.self)
+            if let s = slope { UnsafeMutableRawPointer(s + r * ldg + column).storeBytes(of: geluSlope(x, tanh: t), as: V.self) }
+            column += V.scalarCount
+        }
+    }
+}
