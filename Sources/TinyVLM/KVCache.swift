@@ -21,11 +21,14 @@ final class KVCache {
         heads = config.heads
         headSize = config.d / config.heads
         positions = config.positions
-        stride = (positions + 7) / 8 * 8
+        stride = Self.paddedPositions(positions)
         half = layers * sequences * config.d * stride
         storage = pool.take(2 * half)
         length = Array(repeating: 0, count: sequences)
     }
+
+    /// Positions rounded up to whole blocks of eight: the cache's length per (layer, sequence, head).
+    static func paddedPositions(_ positions: Int) -> Int { (positions + 7) / 8 * 8 }
 
     private func slot(_ layer: Int, _ sequence: Int, _ head: Int) -> Int {
         ((layer * sequences + sequence) * heads + head) * headSize * stride

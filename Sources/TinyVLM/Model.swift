@@ -18,6 +18,9 @@ public final class Model: @unchecked Sendable {
     let inferenceState = InferenceState()
     /// Key/value cache storage reused across `generate` calls.
     let cachePool = BufferPool()
+    /// The key/value cache one decoder keeps at a time (`generate` runs a thread's share in groups of
+    /// sequences that fit, at least 16); outputs never depend on it.
+    public var decoderCacheBytes = 4 << 20
 
     /// A fresh model: weights N(0, 0.02) (output-side projections scaled by 1/√(2·layers), as GPT-2),
     /// biases 0, layer-norm gains 1; all from `seed`.

@@ -47,6 +47,24 @@ func randomPatches(_ model: Model, seed: UInt64) -> [Float] {
         #expect(a == model.generate(requests, options: options))
     }
 
+    /// 40 sequences with prompts of three lengths, on one thread: in groups of 16 (16 + 16 + 8, each
+    /// group prefilled and decoded on its own) they continue exactly as in one group of 40.
+    @Test func decodingInGroupsGivesEachSequenceItsOwnContinuation() {
+        let model = randomModel()
+        model.threads = 1
+        let options = SamplingOptions(temperature: 1.2, topK: 12, seed: 8)
+        let requests = (0..<40).map {
+            GenerationRequest(patches: randomPatches(model, seed: UInt64(30 + $0)), prompt: Array([2, 7, Int32(3 + $0 % 9), 4].prefix(2 + $0 % 3)),
+                              maxNewTokens: 4 + $0 % 7)
+        }
+        model.decoderCacheBytes = 1
+        let grouped = model.generate(requests, options: options)
+        model.decoderCacheBytes = .max
+        let whole = model.generate(requests, options: options)
+        #expect(grouped == whole)
+        #expect(Set(grouped).count > 20)
+    }
+
     /// Five prompts of one length on one thread are prefilled two at a time (2 + 2 + 1); on five threads
     /// each is prefilled alone. Every sequence must continue the same either way.
     @Test func prefillInChunksGivesEachSequenceItsOwnContinuation() {
