@@ -7,9 +7,9 @@ import Glibc
 /// kilobytes, more than the core's TLB holds; a 2 MiB page covers 512 of them. Linux gives huge pages to
 /// anonymous memory only where the program asks (`transparent_hugepage/enabled` = `madvise`, as here)
 /// or everywhere (`always`); elsewhere the advice is ignored and the memory is ordinary. Each buffer is a
-/// mapping of its own, so the advice ends with it: advice on malloc's heap outlived the buffer and
-/// backed the small allocations that later reused the range with whole 2 MiB pages. No value changes,
-/// only the address translation.
+/// mapping of its own, so the advice covers that buffer alone and ends when it is unmapped (advice on
+/// memory from malloc would stay on the range for whatever the allocator puts there next). No value
+/// changes, only the address translation.
 public enum HugePages {
     public static let size = 2 << 20
 
