@@ -69,8 +69,7 @@ extension Model {
     /// read hundreds of megabytes per step from memory, where a group's stays in the core's caches
     /// (2,048 sequences per thread, d 64, 2 layers: 138k → 261–266k tok/s; docs/PERFORMANCE.md).
     var sequencesPerDecoder: Int {
-        let bytesPerSequence = 2 * config.layers * config.d * KVCache.paddedPositions(config.positions) * MemoryLayout<Float>.stride
-        return max(16, decoderCacheBytes / bytesPerSequence)
+        max(16, decoderCacheBytes / (KVCache.floatsPerSequence(config) * MemoryLayout<Float>.stride))
     }
 
     /// One thread's share of `generate`: requests[share] on one decoder.

@@ -23,12 +23,15 @@ final class KVCache {
         positions = config.positions
         stride = Self.paddedPositions(positions)
         half = layers * sequences * config.d * stride
-        storage = pool.take(2 * half)
+        storage = pool.take(sequences * Self.floatsPerSequence(config))
         length = Array(repeating: 0, count: sequences)
     }
 
     /// Positions rounded up to whole blocks of eight: the cache's length per (layer, sequence, head).
     static func paddedPositions(_ positions: Int) -> Int { (positions + 7) / 8 * 8 }
+
+    /// The floats one sequence's keys and values take: every layer and channel, every padded position.
+    static func floatsPerSequence(_ config: ModelConfig) -> Int { 2 * config.layers * config.d * paddedPositions(config.positions) }
 
     private func slot(_ layer: Int, _ sequence: Int, _ head: Int) -> Int {
         ((layer * sequences + sequence) * heads + head) * headSize * stride
