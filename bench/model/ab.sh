@@ -6,8 +6,8 @@
 # in-process comparison) before it means anything.
 # Usage: bench/model/ab.sh PATCH [train|forward|generate]   (default: generate)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 patch=$(realpath "$1"); only=${2:-generate}; pairs=${PAIRS:-6}
+cd "$(dirname "$0")/../.."
 variant=$(mktemp -d)/variant
 git worktree add -q --detach "$variant" HEAD
 trap 'git worktree remove --force "$variant"' EXIT
