@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A/B of the embedded model's benchmark: this checkout (A) against this checkout with a patch applied (B),
+# A/B of the embedded model's benchmark: this checkout as it stands (A) against its HEAD with a patch applied (B),
 # the two builds alternating process by process, PAIRS pairs (default 6), on the reference configuration
 # of bench/model/run.sh. Prints each pair's figures and B/A, then the median ratio and its range.
 # Processes on this host swing ±5–10% between runs, so a ratio inside that band needs more pairs (or an
@@ -8,9 +8,9 @@
 set -euo pipefail
 patch=$(realpath "$1"); only=${2:-generate}; pairs=${PAIRS:-6}
 cd "$(dirname "$0")/../.."
-variant=$(mktemp -d)/variant
+scratch=$(mktemp -d); variant=$scratch/variant
 git worktree add -q --detach "$variant" HEAD
-trap 'git worktree remove --force "$variant"' EXIT
+trap 'git worktree remove --force "$variant"; rm -rf "$scratch"' EXIT
 git -C "$variant" apply "$patch"
 swift build -c release --product judgeflow-bench >/dev/null
 swift build -c release --product judgeflow-bench --package-path "$variant" --scratch-path "$variant/.build" >/dev/null
