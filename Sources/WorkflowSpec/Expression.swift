@@ -4,7 +4,13 @@ import NodeKit
 ///
 /// Grammar (lowest precedence first): `?:`, `||`, `&&`, comparisons, `+ -`, `* / // %`, unary `- !`,
 /// primaries (number, 'string', name, name.name, `( expr )`, `min(a, b)`, `max(a, b)`).
+///
+/// Bounded: integer arithmetic that would overflow, a result that is not a finite number and nesting
+/// deeper than `maxDepth` are errors at their offset, never a trap or a stack overflow.
 public enum Expression {
+    /// Deepest nesting of parentheses, unary operators and conditionals in one expression.
+    public static let maxDepth = 64
+
     /// An error at a character offset inside the expression text.
     public struct Failure: Error, Sendable {
         public var offset: Int
@@ -28,8 +34,20 @@ private struct ExpressionParser {
     let text: [Character]
     let variables: [String: Value]
     var position = 0
+    var depth = 0
 
     typealias Failure = Expression.Failure
+
+    /// Runs `body` one nesting level deeper, failing past `Expression.maxDepth`.
+    mutating func nested(_ body: (inout ExpressionParser) throws(Failure) -> Value) throws(Failure) -> Value {
+        guard depth < Expression.maxDepth else {
+            throw Failure(offset: position, message: "expression nests deeper than \(Expression.maxDepth) levels",
+                          hint: "split it into params that build on each other")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
+    }
 
     mutating func skipSpace() {
         while position < text.count, text[position] == " " { position += 1 }
@@ -47,12 +65,16 @@ private struct ExpressionParser {
     }
 
     mutating func parseTernary() throws(Failure) -> Value {
-        let condition = try parseOr()
-        guard take("?") else { return condition }
-        let yes = try parseTernary()
-        guard take(":") else { throw Failure(offset: position, message: "expected ':' in 'cond ? a : b'", hint: nil) }
-        let no = try parseTernary()
-        return try truth(condition, at: position) ? yes : no
+        try nested { parser throws(Failure) in
+            let condition = try parser.parseOr()
+            guard parser.take("?") else { return condition }
+            let yes = try parser.parseTernary()
+            guard parser.take(":") else {
+                throw Failure(offset: parser.position, message: "expected ':' in 'cond ? a : b'", hint: nil)
+            }
+            let no = try parser.parseTernary()
+            return try parser.truth(condition, at: parser.position) ? yes : no
+        }
     }
 
     mutating func parseOr() throws(Failure) -> Value {
@@ -111,8 +133,8 @@ private struct ExpressionParser {
 
     mutating func parseUnary() throws(Failure) -> Value {
         let start = position
-        if take("-") { return try arithmetic(.int(0), try parseUnary(), "-", at: start) }
-        if take("!") { return .bool(!(try truth(try parseUnary(), at: start))) }
+        if take("-") { return try arithmetic(.int(0), try nested { p throws(Failure) in try p.parseUnary() }, "-", at: start) }
+        if take("!") { return .bool(!(try truth(try nested { p throws(Failure) in try p.parseUnary() }, at: start))) }
         return try parsePrimary()
     }
 
@@ -205,32 +227,60 @@ private struct ExpressionParser {
 
     func arithmetic(_ a: Value, _ b: Value, _ op: String, at offset: Int) throws(Failure) -> Value {
         if op == "+", case .string(let x) = a { return .string(x + b.description) }
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case "+": return .int(x &+ y)
-            case "-": return .int(x &- y)
-            case "*": return .int(x &* y)
-            case "%", "//", "/":
-                guard y != 0 else { throw Failure(offset: offset, message: "division by zero", hint: nil) }
-                if op == "%" { return .int(((x % y) + y) % y) }
-                if op == "//" { return .int(Int((Double(x) / Double(y)).rounded(.down))) }
-                return x % y == 0 ? .int(x / y) : .double(Double(x) / Double(y))
-            default: break
-            }
-        }
+        if case .int(let x) = a, case .int(let y) = b { return try integer(x, y, op, at: offset) }
         guard let x = a.doubleValue, let y = b.doubleValue else {
             throw Failure(offset: offset, message: "'\(op)' needs numbers, found \(a.typeName) and \(b.typeName)",
                           hint: nil)
         }
-        switch op {
-        case "+": return .double(x + y)
-        case "-": return .double(x - y)
-        case "*": return .double(x * y)
-        case "//": return .double((x / y).rounded(.down))
-        case "%": return .double(x.truncatingRemainder(dividingBy: y))
-        default:
-            guard y != 0 else { throw Failure(offset: offset, message: "division by zero", hint: nil) }
-            return .double(x / y)
+        if y == 0 && op != "+" && op != "-" && op != "*" {
+            throw Failure(offset: offset, message: "division by zero", hint: nil)
         }
+        let result: Double
+        switch op {
+        case "+": result = x + y
+        case "-": result = x - y
+        case "*": result = x * y
+        case "//": result = (x / y).rounded(.down)
+        case "%": result = x.truncatingRemainder(dividingBy: y)
+        default: result = x / y
+        }
+        guard result.isFinite else {
+            throw Failure(offset: offset, message: "'\(op)' gives \(result), not a finite number",
+                          hint: "workflow values are finite numbers")
+        }
+        return .double(result)
+    }
+
+    /// Integer arithmetic: `//` floors and `%` takes the divisor's sign (Python's rules); an overflow is an error.
+    func integer(_ x: Int, _ y: Int, _ op: String, at offset: Int) throws(Failure) -> Value {
+        if (op == "%" || op == "//" || op == "/") && y == 0 {
+            throw Failure(offset: offset, message: "division by zero", hint: nil)
+        }
+        let (result, overflow): (Int, Bool)
+        switch op {
+        case "+": (result, overflow) = x.addingReportingOverflow(y)
+        case "-": (result, overflow) = x.subtractingReportingOverflow(y)
+        case "*": (result, overflow) = x.multipliedReportingOverflow(by: y)
+        case "%":
+            let (r, o) = x.remainderReportingOverflow(dividingBy: y)
+            // Int.min % -1 overflows in the machine instruction but is 0 mathematically.
+            let remainder = o ? 0 : r
+            (result, overflow) = (remainder != 0 && (remainder < 0) != (y < 0) ? remainder + y : remainder, false)
+        case "//":
+            let (q, o) = x.dividedReportingOverflow(by: y)
+            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
+            (result, overflow) = (r != 0 && (x < 0) != (y < 0) ? q - 1 : q, o)
+        default:
+            if x.remainderReportingOverflow(dividingBy: y).partialValue == 0 {
+                (result, overflow) = x.dividedReportingOverflow(by: y)
+            } else {
+                return .double(Double(x) / Double(y))
+            }
+        }
+        guard !overflow else {
+            throw Failure(offset: offset, message: "'\(op)' overflows: \(x) \(op) \(y) is outside the 64-bit integer range",
+                          hint: "workflow integers lie within ±\(Int.max)")
+        }
+        return .int(result)
     }
 }

@@ -3,7 +3,9 @@ import NodeKit
 ///
 /// A scalar that is exactly one `${expr}` takes the expression's type (`${i - 1}` stays an int, also when
 /// quoted as `"${i - 1}"`, which flow-style YAML needs);
-/// `${…}` inside longer text is spliced in as text. `$${` writes a literal `${`.
+/// `${…}` inside longer text is spliced in as text. `$${` writes a literal `${`. `${expr:q}` splices the
+/// value shell-quoted (one word for `sh`/`bash`, whatever characters it holds): interpolation is text
+/// substitution, so a value written into a shell `cmd` without `:q` is read by the shell as code.
 public struct Interpolation: Sendable {
     public var variables: [String: Value]
 
@@ -55,9 +57,11 @@ public struct Interpolation: Sendable {
                 sink.error(base.advanced(by: i), "'${' is never closed", hint: "add '}' or write $${ for a literal ${")
                 return .null
             }
-            let expression = String(chars[(i + 2)..<close])
+            var expression = String(chars[(i + 2)..<close])
+            let quoted = Self.dropQuoteModifier(&expression)
             do {
-                let v = try Expression.evaluate(expression, variables: variables)
+                var v = try Expression.evaluate(expression, variables: variables)
+                if quoted { v = .string(Self.shellQuoted(v.description)) }
                 if !literal.isEmpty { pieces.append(.string(literal)); literal = "" }
                 pieces.append(v)
             } catch {
@@ -70,5 +74,20 @@ public struct Interpolation: Sendable {
         // Exactly one expression keeps its type, quoted or not: quotes in YAML only protect the braces.
         if pieces.count == 1 { return pieces[0] }
         return .string(pieces.map(\.description).joined())
+    }
+
+    /// Strips a trailing `:q` (the shell-quoting modifier); a `?` before it makes it part of `c ? a : q`.
+    static func dropQuoteModifier(_ expression: inout String) -> Bool {
+        let trimmed = expression.reversed().drop { $0 == " " }
+        guard trimmed.first == "q" else { return false }
+        let beforeQ = trimmed.dropFirst().drop { $0 == " " }
+        guard beforeQ.first == ":", !beforeQ.contains("?") else { return false }
+        expression = String(beforeQ.dropFirst().reversed())
+        return true
+    }
+
+    /// POSIX single-quoting: `'…'`, with each `'` written as `'\''`.
+    public static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

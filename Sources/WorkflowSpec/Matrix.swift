@@ -17,6 +17,8 @@ public struct Matrix: Sendable, Equatable {
     public var variableNames: [String]
 
     static let none = Matrix(variants: [[:]], variableNames: [])
+    /// Most variants a matrix may expand to.
+    static let maxVariants = 1_000
 
     init(variants: [[String: Value]], variableNames: [String]) {
         self.variants = variants
@@ -51,6 +53,12 @@ public struct Matrix: Sendable, Equatable {
                     continue
                 }
                 if !names.contains(entry.key) { names.append(entry.key) }
+                guard combos.count.multipliedReportingOverflow(by: values.count).partialValue <= Self.maxVariants,
+                      combos.count <= Self.maxVariants else {
+                    sink.error(entry.value.location, "the matrix expands to more than \(Self.maxVariants) variants",
+                               hint: "split the sweep into several workflows, or use include: for the arms you need")
+                    continue
+                }
                 combos = combos.flatMap { combo in values.map { combo.merging([entry.key: $0]) { $1 } } }
             }
         }

@@ -16,6 +16,10 @@ import NodeKit
 struct StageExpansion {
     static let leafKeys = ["uses", "with", "inputs", "description"]
     static let groupKeys = ["repeat", "as", "from", "stages", "first", "description"]
+    /// Most iterations one repeat group may unroll to (each is a node per stage, held in memory).
+    static let maxIterations = 10_000
+    /// Most nodes a workflow may resolve to, over all its matrix variants.
+    static let maxNodes = 200_000
 
     var sink = DiagnosticSink()
     var nodes: [ResolvedNode] = []
@@ -57,18 +61,33 @@ struct StageExpansion {
         let variable = node["as"].map { outer.text(of: $0, into: &sink) } ?? "i"
         let count = outer.value(of: node["repeat"]!, into: &sink)
         let start = node["from"].map { outer.value(of: $0, into: &sink) } ?? .int(1)
+        let countAt = node["repeat"]?.location ?? group.keyLocation, fromAt = node["from"]?.location ?? group.keyLocation
         guard case .int(let n) = count, n >= 0 else {
-            sink.error(node["repeat"]!.location, "`repeat` needs a whole number of iterations, found \(count)",
+            sink.error(countAt, "`repeat` needs a whole number of iterations, found \(count)",
                        hint: "write repeat: 4 or repeat: ${iterations}")
             return
         }
+        guard n <= Self.maxIterations else {
+            sink.error(countAt, "`repeat: \(n)` is more than the \(Self.maxIterations) iterations a group may have",
+                       hint: "a loop of the method runs a handful of iterations; check the value")
+            return
+        }
         guard case .int(let first) = start else {
-            sink.error(node["from"]!.location, "`from` needs a whole number, found \(start)")
+            sink.error(fromAt, "`from` needs a whole number, found \(start)")
+            return
+        }
+        guard (-(Int.max / 2)...(Int.max / 2)).contains(first) else {
+            sink.error(fromAt, "`from: \(first)` is too large", hint: "iterations are numbered from a small integer, e.g. 0 or 1")
             return
         }
         guard let stages = node["stages"], let inner = stages.entries else {
             sink.error(group.keyLocation, "repeat group '\(group.key)' has no `stages:` map",
                        hint: "list the stages of one iteration under `stages:`")
+            return
+        }
+        guard nodes.count + n * inner.count <= Self.maxNodes else {
+            sink.error(countAt, "`repeat: \(n)` of \(inner.count) stages would make more than \(Self.maxNodes) nodes",
+                       hint: "a workflow of this size is better split into several files")
             return
         }
         let localNames = Set(inner.map(\.key))

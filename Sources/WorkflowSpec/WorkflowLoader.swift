@@ -64,11 +64,19 @@ public struct WorkflowLoader: Sendable {
             throw SpecError(sink.diagnostics)
         }
         var perVariant: [[ResolvedNode]] = []
+        var expanded = 0
         for (v, variant) in matrix.variants.enumerated() {
             var expansion = StageExpansion()
             expansion.expand(stages: stages, variables: params.merging(variant) { $1 })
             if v == 0 { sink.append(contentsOf: expansion.sink.diagnostics) }
             perVariant.append(expansion.nodes)
+            expanded += expansion.nodes.count
+            if expanded > StageExpansion.maxNodes {
+                sink.error(tree["matrix"]?.location ?? stages.location,
+                           "the matrix's \(matrix.variants.count) variants make more than \(StageExpansion.maxNodes) nodes",
+                           hint: "split the sweep into several workflows")
+                throw SpecError(sink.diagnostics)
+            }
         }
         for o in stageOverrides {
             let (stage, param) = o.stageTarget!
@@ -104,6 +112,12 @@ public struct WorkflowLoader: Sendable {
         return ResolvedWorkflow(file: path, directory: directory.isEmpty ? "." : directory, params: params, nodes: nodes)
     }
 
+    /// A path in one spelling: absolute, with `.`, `..` and doubled slashes resolved (symlinks are not).
+    static func normalised(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (absolute as NSString).standardizingPath
+    }
+
     /// The file's tree with its `extends:` chain deep-merged underneath it.
     func loadTree(_ path: String, chain: [String]) throws(SpecError) -> YAMLNode {
         let text: String
@@ -118,8 +132,10 @@ public struct WorkflowLoader: Sendable {
         }
         let directory = (path as NSString).deletingLastPathComponent
         let basePath = relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
-        if chain.contains(basePath) || basePath == path {
-            throw SpecError(extends.location, "`extends` forms a cycle: \((chain + [path, basePath]).joined(separator: " → "))")
+        let seen = (chain + [path]).map(Self.normalised)
+        if seen.contains(Self.normalised(basePath)) {
+            throw SpecError(extends.location, "`extends` forms a cycle: \((chain + [path, basePath]).joined(separator: " → "))",
+                            hint: "a workflow cannot extend itself or a file that extends it")
         }
         let base: YAMLNode
         do { base = try loadTree(basePath, chain: chain + [path]) } catch {

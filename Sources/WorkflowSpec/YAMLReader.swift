@@ -5,7 +5,14 @@ import CYAML
 /// libyaml reports 0-based marks; this reader turns them into 1-based `SourceLocation`s. It resolves
 /// aliases (an unknown anchor is an error) and `<<` merge keys, which libyaml leaves to the application,
 /// and rejects duplicate keys in one map, which YAML forbids but most loaders silently accept.
+///
+/// Bounded: collections nest at most `maxDepth` deep, and a document expands (aliases counted as the
+/// copies they stand for) to at most `maxNodes` nodes, so an anchor bomb is an error, not gigabytes.
+/// Duplicate keys are found in linear time.
 public enum YAMLReader {
+    public static let maxDepth = 100
+    public static let maxNodes = 2_000_000
+
     public static func parse(_ text: String, file: String) throws(SpecError) -> YAMLNode {
         var state = ReaderState(file: file)
         var parser = yaml_parser_t()
@@ -40,9 +47,10 @@ public enum YAMLReader {
 /// The stack machine that turns events into nodes.
 private struct ReaderState {
     let file: String
-    var anchors: [String: YAMLNode] = [:]
-    /// Open collections: (start event location, anchor, items so far, isMap).
-    var stack: [(location: SourceLocation, anchor: String?, items: [YAMLNode], isMap: Bool)] = []
+    /// Anchored nodes with their expanded size in nodes.
+    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Open collections: (start event location, anchor, items so far, isMap, expanded size so far).
+    var stack: [(location: SourceLocation, anchor: String?, items: [YAMLNode], isMap: Bool, size: Int)] = []
 
     init(file: String) { self.file = file }
 
@@ -71,24 +79,28 @@ private struct ReaderState {
                 String(decoding: UnsafeBufferPointer(start: $0, count: Int(s.length)), as: UTF8.self)
             } ?? ""
             let node = YAMLNode.scalar(text, plain: s.style == YAML_PLAIN_SCALAR_STYLE, at: at)
-            return try finish(node, anchor: Self.string(s.anchor))
+            return try finish(node, size: 1, anchor: Self.string(s.anchor), at: at)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
-            guard var node = anchors[name] else {
+            guard var (node, size) = anchors[name] else {
                 throw SpecError(at, "alias '*\(name)' refers to no anchor defined before it",
                                 hint: "define '&\(name)' earlier in the file")
             }
             node.location = at
-            return try finish(node, anchor: nil)
-        case YAML_SEQUENCE_START_EVENT:
-            stack.append((at, Self.string(event.data.sequence_start.anchor), [], false))
-        case YAML_MAPPING_START_EVENT:
-            stack.append((at, Self.string(event.data.mapping_start.anchor), [], true))
+            return try finish(node, size: size, anchor: nil, at: at)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            guard stack.count < YAMLReader.maxDepth else {
+                throw SpecError(at, "collections nest deeper than \(YAMLReader.maxDepth) levels",
+                                hint: "a workflow needs a few levels; flatten this value")
+            }
+            let isMap = event.type == YAML_MAPPING_START_EVENT
+            let anchor = isMap ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            stack.append((at, Self.string(anchor), [], isMap, 1))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let open = stack.removeLast()
             let node = open.isMap ? try buildMap(open.items, at: open.location)
                                   : YAMLNode(.list(open.items), at: open.location)
-            return try finish(node, anchor: open.anchor)
+            return try finish(node, size: open.size, anchor: open.anchor, at: open.location)
         default:
             break
         }
@@ -96,9 +108,16 @@ private struct ReaderState {
     }
 
     /// Records an anchor and either appends the node to its parent or returns it as the root.
-    mutating func finish(_ node: YAMLNode, anchor: String?) throws(SpecError) -> YAMLNode? {
-        if let anchor { anchors[anchor] = node }
+    /// `size` is the node's expanded size; the parent's grows by it, and no collection may pass `maxNodes`.
+    mutating func finish(_ node: YAMLNode, size: Int, anchor: String?, at: SourceLocation) throws(SpecError) -> YAMLNode? {
+        if let anchor { anchors[anchor] = (node, size) }
         if stack.isEmpty { return node }
+        let total = stack[stack.count - 1].size + size
+        guard total <= YAMLReader.maxNodes else {
+            throw SpecError(at, "the document expands to more than \(YAMLReader.maxNodes) values",
+                            hint: "aliases copy their anchor; nested aliases multiply (an anchor bomb?)")
+        }
+        stack[stack.count - 1].size = total
         stack[stack.count - 1].items.append(node)
         return nil
     }
@@ -106,7 +125,9 @@ private struct ReaderState {
     /// Pairs up a map's alternating key/value nodes, applying `<<` merges and rejecting duplicates.
     func buildMap(_ items: [YAMLNode], at location: SourceLocation) throws(SpecError) -> YAMLNode {
         var entries: [YAMLNode.Entry] = []
+        var firstAt: [String: SourceLocation] = [:]
         var merged: [YAMLNode.Entry] = []
+        var mergedKeys: Set<String> = []
         var errors = DiagnosticSink()
         var index = 0
         while index + 1 < items.count {
@@ -124,22 +145,23 @@ private struct ReaderState {
                                      hint: "write `<<: *anchor` where the anchor names a map")
                         continue
                     }
-                    for entry in sourceEntries where !merged.contains(where: { $0.key == entry.key }) {
+                    for entry in sourceEntries where mergedKeys.insert(entry.key).inserted {
                         merged.append(entry)
                     }
                 }
                 continue
             }
-            if let first = entries.first(where: { $0.key == name }) {
-                errors.error(key.location, "duplicate key '\(name)' (first defined at \(first.keyLocation))",
+            if let first = firstAt[name] {
+                errors.error(key.location, "duplicate key '\(name)' (first defined at \(first))",
                              hint: "rename one of them or merge their contents")
                 continue
             }
+            firstAt[name] = key.location
             entries.append(YAMLNode.Entry(key: name, keyLocation: key.location, value: value))
         }
         try errors.check()
         // Explicit keys win over merged ones, as the YAML merge-key spec says.
-        for entry in merged where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
+        for entry in merged where firstAt[entry.key] == nil { entries.append(entry) }
         return YAMLNode(.map(entries), at: location)
     }
 }
