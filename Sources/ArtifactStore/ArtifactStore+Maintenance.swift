@@ -8,12 +8,18 @@ import Glibc
 /// GC policy: the roots are the latest run of every workflow that ran against this store (its
 /// `workflows/` record, which `judgeflow lock` also writes for a lock file). Every manifest those runs
 /// reference is kept, with its outputs (trees expanded) and logs; other manifests and unreferenced blobs
-/// are deleted, as are temp files of dead runs. GC takes the store-wide lock exclusively, so it never runs
-/// while a `judgeflow run` holds it.
+/// are deleted, as are temp files and work directories of dead runs. GC takes the store-wide lock
+/// exclusively, so it never runs while a `judgeflow run` holds it, and refuses to run while a workflow
+/// record is unreadable (it could not know what that record protects).
 extension ArtifactStore {
     public struct VerifyReport: Sendable, Codable {
         public var checked = 0
+        /// Corrupt blobs (hex), quarantined unless listed in `notQuarantined` too.
         public var corrupt: [String] = []
+        /// Corrupt blobs that could not be moved aside (a read-only store): still in `objects/`.
+        public var notQuarantined: [String] = []
+        /// Blobs that could not be read at all, with the reason.
+        public var unreadable: [String] = []
         public var bytes = 0
     }
 
@@ -24,11 +30,15 @@ extension ArtifactStore {
             for name in FileIO.listDirectory("\(root)/objects/\(prefix)") {
                 guard let expected = Digest(hex: name) else { continue }
                 report.checked += 1
-                guard let (actual, size) = try? FileIO.hash(objectPath(expected)) else { continue }
+                let actual: Digest, size: Int
+                do { (actual, size) = try FileIO.hash(objectPath(expected)) } catch {
+                    report.unreadable.append("\(expected.hex): \(error)")
+                    continue
+                }
                 report.bytes += size
                 if actual != expected {
                     report.corrupt.append(expected.hex)
-                    quarantine(expected)
+                    if !quarantine(expected) { report.notQuarantined.append(expected.hex) }
                 }
             }
         }
@@ -61,7 +71,9 @@ extension ArtifactStore {
         defer { withExtendedLifetime(lock) {} }
 
         var liveKeys: Set<Digest> = []
-        for (_, record) in allWorkflowRecords() { for node in record.nodes.values { liveKeys.insert(node.key) } }
+        let records: [(id: String, record: WorkflowRecord)]
+        do { records = try allWorkflowRecords() } catch { throw .store(error) }
+        for (_, record) in records { for node in record.nodes.values { liveKeys.insert(node.key) } }
         var liveObjects: Set<Digest> = []
         var report = CollectReport()
         for prefix in FileIO.listDirectory(root + "/actions") {
@@ -92,7 +104,8 @@ extension ArtifactStore {
                 }
             }
         }
-        if !dryRun { for name in FileIO.listDirectory(tmp) { unlink(tmp + "/" + name) } }
+        // No run holds the store (the exclusive lock above), so everything in tmp/ is left by a dead one.
+        if !dryRun { for name in FileIO.listDirectory(tmp) { FileIO.removeTree(tmp + "/" + name) } }
         return report
     }
 }

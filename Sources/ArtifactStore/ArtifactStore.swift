@@ -14,8 +14,11 @@ import Glibc
 public final class ArtifactStore: Sendable {
     public let root: String
 
+    /// `root` may be relative: it is made absolute here, once, so every path the store hands out (to shell
+    /// commands running in another directory, to records) means the same file wherever it is used.
     public init(root: String) throws(StoreError) {
-        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        self.root = (absolute as NSString).standardizingPath
         for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp"] {
             try FileIO.makeDirectories(self.root + "/" + dir)
         }
@@ -35,12 +38,13 @@ public final class ArtifactStore: Sendable {
 
     // MARK: Blobs
 
-    /// Stores bytes; returns their digest. Idempotent.
+    /// Stores bytes; returns their digest. Idempotent; a stored blob of that name whose bytes no longer
+    /// match (corrupted in place) is replaced.
     @discardableResult
     public func put(_ bytes: [UInt8]) throws(StoreError) -> Digest {
         let digest = Digest.of(bytes)
         let path = objectPath(digest)
-        if !FileIO.exists(path) {
+        if !FileIO.exists(path) || (try? FileIO.hash(path).0) != digest {
             try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
             // Read-only: nodes receive blob paths directly, and must not be able to edit them.
             try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp, mode: 0o444)
@@ -54,7 +58,8 @@ public final class ArtifactStore: Sendable {
         return OutputRef(digest: try put(bytes), size: bytes.count, isTree: false)
     }
 
-    /// Stores every file under a directory and a tree blob listing them.
+    /// Stores every file under a directory and a tree blob listing them. Links are never followed: a
+    /// directory output holds regular files and directories only, so a link is an error naming it.
     public func putDirectory(_ path: String) throws(StoreError) -> OutputRef {
         var entries: [Tree.Entry] = []
         var total = 0
@@ -62,8 +67,11 @@ public final class ArtifactStore: Sendable {
             let full = relative.isEmpty ? path : path + "/" + relative
             for name in FileIO.listDirectory(full) {
                 let rel = relative.isEmpty ? name : relative + "/" + name
-                if FileIO.isDirectory(path + "/" + rel) {
+                let type = FileIO.linkType(path + "/" + rel)
+                if type == S_IFDIR {
                     try walk(rel)
+                } else if type != S_IFREG {
+                    throw .notRegularFile(path: path + "/" + rel, kind: FileIO.kindName(type ?? 0))
                 } else {
                     let ref = try putFile(path + "/" + rel)
                     entries.append(Tree.Entry(path: rel, digest: ref.digest, size: ref.size,
@@ -84,8 +92,7 @@ public final class ArtifactStore: Sendable {
         let bytes = try FileIO.readAll(path)
         let actual = Digest.of(bytes)
         if actual != digest {
-            quarantine(digest)
-            throw .corrupt(path: path, expected: digest, actual: actual)
+            throw .corrupt(path: path, expected: digest, actual: actual, quarantined: quarantine(digest))
         }
         return bytes
     }
@@ -112,20 +119,31 @@ public final class ArtifactStore: Sendable {
         }
     }
 
-    /// Moves a blob aside so lookups miss and the next run rebuilds it.
-    public func quarantine(_ digest: Digest) {
+    /// Moves a blob aside so lookups miss and the next run rebuilds it; false if it could not be moved
+    /// (a read-only store), in which case it is still where it was.
+    @discardableResult
+    public func quarantine(_ digest: Digest) -> Bool {
         let destination = "\(root)/quarantine/\(digest.hex)-\(FileIO.uniqueName())"
-        _ = Glibc.rename(objectPath(digest), destination)
+        return Glibc.rename(objectPath(digest), destination) == 0
     }
 
     // MARK: Action cache
 
-    /// The manifest recorded for a key, if it exists, parses, and all its blobs are present.
+    /// The manifest recorded for a key, if it exists, parses, and every blob it names is present: each
+    /// output, every file of each directory output (its tree blob is read and verified), and the run's log.
+    /// A blob quarantined as corrupt therefore makes its producer rerun, wherever it sat.
     public func manifest(for key: Digest) -> Manifest? {
         guard let bytes = try? FileIO.readAll(actionPath(key)),
               let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
-        for ref in manifest.outputs.values where !hasObject(ref.digest) { return nil }
+        if let log = manifest.run.log, !hasObject(log) { return nil }
+        for ref in manifest.outputs.values {
+            guard hasObject(ref.digest) else { return nil }
+            if ref.isTree {
+                guard let tree = try? tree(ref.digest) else { return nil }
+                for entry in tree.entries where !hasObject(entry.digest) { return nil }
+            }
+        }
         return manifest
     }
 
@@ -148,9 +166,15 @@ public final class ArtifactStore: Sendable {
         return Digest.of((absolute as NSString).standardizingPath).short
     }
 
-    public func workflowRecord(id: String) -> WorkflowRecord? {
-        guard let bytes = try? FileIO.readAll(workflowPath(id)) else { return nil }
-        return try? JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes))
+    /// The latest run of a workflow; nil if it never ran against this store. A record that exists but
+    /// does not decode is an error, never taken for "no record" (gc would drop everything it protects).
+    public func workflowRecord(id: String) throws(StoreError) -> WorkflowRecord? {
+        let path = workflowPath(id)
+        guard FileIO.exists(path) else { return nil }
+        let bytes = try FileIO.readAll(path)
+        do { return try JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes)) } catch {
+            throw .badRecord(path: path, reason: "not a workflow record (\(bytes.count) bytes)")
+        }
     }
 
     public func saveWorkflowRecord(_ record: WorkflowRecord, id: String) throws(StoreError) {
@@ -178,12 +202,14 @@ public final class ArtifactStore: Sendable {
         return Double(String(decoding: digits, as: UTF8.self))
     }
 
-    public func allWorkflowRecords() -> [(id: String, record: WorkflowRecord)] {
-        FileIO.listDirectory(root + "/workflows").compactMap { name in
-            guard name.hasSuffix(".json") else { return nil }
+    /// Every workflow record; the first one that does not decode is an error.
+    public func allWorkflowRecords() throws(StoreError) -> [(id: String, record: WorkflowRecord)] {
+        var records: [(id: String, record: WorkflowRecord)] = []
+        for name in FileIO.listDirectory(root + "/workflows") where name.hasSuffix(".json") {
             let id = String(name.dropLast(5))
-            return workflowRecord(id: id).map { (id, $0) }
+            if let record = try workflowRecord(id: id) { records.append((id, record)) }
         }
+        return records
     }
 
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
@@ -204,8 +230,7 @@ extension ArtifactStore {
         guard FileIO.exists(path) else { throw .missingBlob(digest) }
         let (actual, _) = try FileIO.hash(path)
         if actual != digest {
-            quarantine(digest)
-            throw .corrupt(path: path, expected: digest, actual: actual)
+            throw .corrupt(path: path, expected: digest, actual: actual, quarantined: quarantine(digest))
         }
         return path
     }

@@ -19,9 +19,45 @@ enum FileIO {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens a regular file for reading (following a link to one). A FIFO, device or socket is refused
+    /// before any read, so it can neither block a run nor stream forever into memory.
+    static func openRegular(_ path: String) throws(StoreError) -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw .io(path: path, operation: "stat", errno: code)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path: path, kind: kindName(st.st_mode))
+        }
+        return fd
+    }
+
+    /// What a non-regular file is, for messages.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "directory"
+        case S_IFLNK: "symbolic link"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        case S_IFIFO: "FIFO"
+        case S_IFSOCK: "socket"
+        default: "special file"
+        }
+    }
+
+    /// The file's type without following a final link (`S_IFREG`, `S_IFDIR`, `S_IFLNK`, …), nil if absent.
+    static func linkType(_ path: String) -> mode_t? {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
+    }
+
+    static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
+        let fd = try openRegular(path)
         defer { close(fd) }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -36,8 +72,7 @@ enum FileIO {
 
     /// Hashes a file without keeping it in memory.
     static func hash(_ path: String) throws(StoreError) -> (Digest, Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        let fd = try openRegular(path)
         defer { close(fd) }
         var hasher = SHA256()
         var size = 0
@@ -111,6 +146,16 @@ enum FileIO {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+
+    /// Removes a file or a directory tree (without following links); returns false if anything stayed.
+    @discardableResult
+    static func removeTree(_ path: String) -> Bool {
+        if linkType(path) == S_IFDIR {
+            for name in listDirectory(path) { removeTree(path + "/" + name) }
+            return rmdir(path) == 0
+        }
+        return unlink(path) == 0 || errno == ENOENT
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -87,6 +87,16 @@ public enum CLI {
         do { return try ArtifactStore(root: root) } catch { throw .store(error) }
     }
 
+    /// A workflow's latest recorded run (nil if none); an unreadable record is an error.
+    static func workflowRecord(_ store: ArtifactStore, path: String) throws(CLIError) -> WorkflowRecord? {
+        do { return try store.workflowRecord(id: ArtifactStore.workflowID(for: path)) } catch { throw .store(error) }
+    }
+
+    /// Every workflow's latest recorded run; an unreadable record is an error.
+    static func allWorkflowRecords(_ store: ArtifactStore) throws(CLIError) -> [(id: String, record: WorkflowRecord)] {
+        do { return try store.allWorkflowRecords() } catch { throw .store(error) }
+    }
+
     /// Loads and checks a workflow (YAML, or a `.lock` file's resolved form).
     static func loadGraph(_ path: String, overrides: [String], registry: NodeRegistry) throws(CLIError) -> Graph {
         do {

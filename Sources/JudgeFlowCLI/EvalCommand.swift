@@ -98,7 +98,7 @@ enum EvalCommand {
         }
         let store = try CLI.openStore(args)
         let name = reference.split(separator: ".", maxSplits: 1).map(String.init)
-        guard let record = store.allWorkflowRecords().map(\.record).filter({ $0.nodes[name[0]] != nil }).max(by: { $0.updated < $1.updated }),
+        guard let record = try CLI.allWorkflowRecords(store).map(\.record).filter({ $0.nodes[name[0]] != nil }).max(by: { $0.updated < $1.updated }),
               let key = record.nodes[name[0]]?.key, let manifest = store.manifest(for: key) else {
             throw .usage("'\(reference)' is neither a file nor a node with a stored output in \(store.root)")
         }

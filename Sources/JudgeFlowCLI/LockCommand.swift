@@ -23,7 +23,7 @@ enum LockCommand {
             throw .failed("cannot write \(lockPath): \(error.localizedDescription)")
         }
         // A lock file is a gc root: record its keys under its own id.
-        if let record = store.workflowRecord(id: ArtifactStore.workflowID(for: path)) {
+        if let record = try CLI.workflowRecord(store, path: path) {
             do { try store.saveWorkflowRecord(record, id: ArtifactStore.workflowID(for: lockPath)) } catch { throw .store(error) }
         }
         print("wrote \(lockPath): \(graph.nodes.count) nodes, every key and output digest")
@@ -32,7 +32,9 @@ enum LockCommand {
 
     static func snapshot(graph: Graph, store: ArtifactStore, id: String)
         throws(CLIError) -> ([String: Digest], [String: [String: Digest]], [String]) {
-        var planner = StatusPlanner(graph: graph, store: store, previous: store.workflowRecord(id: id))
+        let previous: WorkflowRecord?
+        do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
+        var planner = StatusPlanner(graph: graph, store: store, previous: previous)
         let entries: [StatusPlanner.Entry]
         do { entries = try planner.plan() } catch { throw .store(error) }
         var keys: [String: Digest] = [:], outputs: [String: [String: Digest]] = [:], stale: [String] = []

@@ -6,12 +6,20 @@ enum MaintenanceCommand {
         if command == "verify" {
             let report = store.verify()
             if args.flag("--json") {
-                CLI.printJSON(["checked": report.checked, "corrupt": report.corrupt, "bytes": report.bytes])
+                CLI.printJSON(["checked": report.checked, "corrupt": report.corrupt, "bytes": report.bytes,
+                               "notQuarantined": report.notQuarantined, "unreadable": report.unreadable])
             } else {
                 print("checked \(report.checked) objects (\(report.bytes) bytes): \(report.corrupt.count) corrupt")
-                for hex in report.corrupt { print("  quarantined \(hex); the next run rebuilds what used it") }
+                for hex in report.corrupt where !report.notQuarantined.contains(hex) {
+                    print("  quarantined \(hex); the next run rebuilds what used it")
+                }
+                for hex in report.notQuarantined {
+                    print("  NOT quarantined \(hex): it could not be moved to \(store.root)/quarantine (read-only store?); "
+                          + "rerun verify with write access")
+                }
+                for line in report.unreadable { print("  unreadable \(line)") }
             }
-            return report.corrupt.isEmpty ? 0 : 1
+            return report.corrupt.isEmpty && report.unreadable.isEmpty ? 0 : 1
         }
         do {
             let r = try store.collectGarbage(dryRun: args.flag("--dry-run"))

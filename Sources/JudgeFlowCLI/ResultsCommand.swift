@@ -17,10 +17,10 @@ enum ResultsCommand {
         let path = try CLI.workflowPath(args)
         let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
         let store = try CLI.openStore(args)
-        guard let record = store.workflowRecord(id: ArtifactStore.workflowID(for: path)) else {
+        guard let record = try CLI.workflowRecord(store, path: path) else {
             throw .failed("no run of \(path) is recorded in \(store.root); run it first")
         }
-        let reports = reportFiles(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store)
+        let reports = try reportFiles(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store)
         if reports.count == 1 {
             let text = reports[0].text
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
@@ -40,14 +40,23 @@ enum ResultsCommand {
         return evalTable(graph: graph, record: record, store: store, json: args.flag("--json"))
     }
 
-    /// A file of every `report` node (in graph order) whose output the latest run recorded.
-    static func reportFiles(_ name: String, graph: Graph, record: WorkflowRecord, store: ArtifactStore) -> [(node: String, text: String)] {
-        graph.nodes.filter { $0.type.name == "report" }.compactMap { node in
-            guard let key = record.nodes[node.name]?.key, let output = store.manifest(for: key)?.outputs["report"], output.isTree,
-                  let entry = try? store.tree(output.digest).entries.first(where: { $0.path == name }),
-                  let bytes = try? store.read(entry.digest) else { return nil }
-            return (node.name, String(decoding: bytes, as: UTF8.self))
+    /// A file of every `report` node (in graph order) whose output the latest run recorded. A recorded
+    /// report that fails its digest check is an error (quarantined, so the next run rebuilds it), never
+    /// silently replaced by the fallback table.
+    static func reportFiles(_ name: String, graph: Graph, record: WorkflowRecord, store: ArtifactStore)
+        throws(CLIError) -> [(node: String, text: String)] {
+        var files: [(node: String, text: String)] = []
+        for node in graph.nodes where node.type.name == "report" {
+            guard let key = record.nodes[node.name]?.key, let output = store.manifest(for: key)?.outputs["report"],
+                  output.isTree else { continue }
+            do {
+                guard let entry = try store.tree(output.digest).entries.first(where: { $0.path == name }) else { continue }
+                files.append((node.name, String(decoding: try store.read(entry.digest), as: UTF8.self)))
+            } catch {
+                throw .failed("\(node.name): \(error); run the workflow again to rebuild the report")
+            }
         }
+        return files
     }
 
     /// Without a report node: every judge.eval node's metrics, placed by node name.

@@ -7,9 +7,12 @@ enum ShowCommand {
         let args = try Arguments(argv, valued: ["--workflow", "--store"], booleans: ["--json"], aliases: ["-f": "--workflow"])
         guard let name = args.positionals.first else { throw .usage("name a node: judgeflow show NODE") }
         let store = try CLI.openStore(args)
-        let records = args.value("--workflow").map { path in
-            store.workflowRecord(id: ArtifactStore.workflowID(for: path)).map { [("", $0)] } ?? []
-        } ?? store.allWorkflowRecords().map { ($0.id, $0.record) }
+        let records: [(String, WorkflowRecord)]
+        if let path = args.value("--workflow") {
+            records = try CLI.workflowRecord(store, path: path).map { [("", $0)] } ?? []
+        } else {
+            records = try CLI.allWorkflowRecords(store).map { ($0.id, $0.record) }
+        }
         guard let (_, record) = records.filter({ $0.1.nodes[name] != nil }).max(by: { $0.1.updated < $1.1.updated }),
               let node = record.nodes[name] else {
             throw .failed("no recorded run of a node named '\(name)' in \(store.root); run its workflow first")

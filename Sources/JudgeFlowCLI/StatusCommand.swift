@@ -15,7 +15,9 @@ enum StatusCommand {
     }
 
     static func report(graph: Graph, store: ArtifactStore, id: String, json: Bool, verb: String) throws(CLIError) -> Int32 {
-        var planner = StatusPlanner(graph: graph, store: store, previous: store.workflowRecord(id: id))
+        let previous: WorkflowRecord?
+        do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
+        var planner = StatusPlanner(graph: graph, store: store, previous: previous)
         let entries: [StatusPlanner.Entry]
         do { entries = try planner.plan() } catch { throw .store(error) }
         let stale = entries.filter { $0.staleness != .upToDate }

@@ -29,7 +29,7 @@ public struct JudgeTracesNode: NodeType {
                    doc: "position-free (margin A-first minus margin B-first), both-orders (the paper's), either-order, or all"),
          ParamSpec("labels", .oneOf(["synthetic", "ground-truth"]), default: .string("synthetic"),
                    doc: "synthetic (the loop) or ground-truth (the oracle arm: the true answer is preferred)"),
-         ParamSpec("max_trace", .int, default: .int(48), doc: "longest trace the judge may write"),
+         ParamSpec("max_trace", .int, default: .int(48), range: 1...4096, doc: "longest trace the judge may write"),
          ParamSpec("consistent", .bool, default: .bool(false),
                    doc: "closed-ended pairs are kept only when the trace (the judge's own answer) is the preferred answer")]
     }
@@ -49,15 +49,15 @@ public struct JudgeTracesNode: NodeType {
             pairs += records
         }
         guard let world else { throw NodeError.missingInput("pairs") }
-        if context.params["labels"]?.stringValue == "ground-truth" {
+        if (try context.params.string("labels")) == "ground-truth" {
             let count = pairs.count
             pairs = pairs.compactMap(OracleLabels.relabel)
             context.log("ground-truth labels: \(pairs.count) of \(count) pairs have a wrong response to reject")
         }
         var judge = Judge(model: model)
-        judge.maxTrace = context.params["max_trace"]?.intValue ?? 48
-        let rule = AgreementRule(rawValue: context.params["rule"]?.stringValue ?? "") ?? .positionFree
-        let consistent = context.params["consistent"]?.boolValue ?? false
+        judge.maxTrace = try context.params.int("max_trace")
+        guard let rule = AgreementRule(rawValue: try context.params.string("rule")) else { throw NodeError.invalid("judge.traces: unknown rule") }
+        let consistent = try context.params.bool("consistent")
         var kept: [KeptTrace] = []
         var totals: [String: (seen: Int, kept: Int)] = [:]
         for start in stride(from: 0, to: pairs.count, by: 64) {
@@ -95,13 +95,14 @@ public struct JudgeTrainNode: NodeType {
     public let implementationVersion = "5" + modelNumerics
     public let summary = "fine-tune the judge on its kept traces"
     public var params: [ParamSpec] {
-        [ParamSpec("steps", .int, default: .int(300), doc: "optimisation steps"),
-         ParamSpec("batch", .int, default: .int(32), doc: "examples per step"),
-         ParamSpec("lr", .double, default: .double(1e-3), doc: "peak learning rate"),
-         ParamSpec("warmup", .int, default: .int(20), doc: "warm-up steps"),
-         ParamSpec("verdict_weight", .double, default: .double(1), doc: "loss weight of the verdict token relative to a trace token"),
-         ParamSpec("mix_previous", .double, default: .double(0.3), doc: "share of earlier iterations' kept data"),
-         ParamSpec("seed", .int, default: .int(1), doc: "batch order and mixing seed")]
+        [ParamSpec("steps", .int, default: .int(300), range: ParamRanges.steps, doc: "optimisation steps"),
+         ParamSpec("batch", .int, default: .int(32), range: ParamRanges.batch, doc: "examples per step"),
+         ParamSpec("lr", .double, default: .double(1e-3), range: ParamRanges.learningRate, doc: "peak learning rate"),
+         ParamSpec("warmup", .int, default: .int(20), range: ParamRanges.steps, doc: "warm-up steps"),
+         ParamSpec("verdict_weight", .double, default: .double(1), range: 0...1000,
+                   doc: "loss weight of the verdict token relative to a trace token"),
+         ParamSpec("mix_previous", .double, default: .double(0.3), range: 0...1, doc: "share of earlier iterations' kept data"),
+         ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "batch order and mixing seed")]
     }
     public let inputs = [InputSpec("init", doc: "the judge to fine-tune"),
                          InputSpec("data", multiple: true, doc: "kept traces: this iteration's first, then earlier ones")]
@@ -112,7 +113,7 @@ public struct JudgeTrainNode: NodeType {
         let model = try Checkpoint.load(try context.input("init").path, threads: context.threads)
         GEMM.defaultThreads = context.threads
         let tok = model.tokenizer
-        let verdictWeight = Float(p["verdict_weight"]?.doubleValue ?? 1)
+        let verdictWeight = Float(try p.double("verdict_weight"))
         var sets: [[Example]] = []
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
@@ -121,9 +122,9 @@ public struct JudgeTrainNode: NodeType {
                                rejected: k.rejected, verdictWeight: verdictWeight, tokenizer: tok)
             })
         }
-        var rng = WorldRandom(seed: UInt64(p["seed"]?.intValue ?? 1))
+        var rng = WorldRandom(seed: try p.seed("seed"))
         let examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
-                                      share: p["mix_previous"]?.doubleValue ?? 0, rng: &rng)
+                                      share: try p.double("mix_previous"), rng: &rng)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
         if examples.isEmpty {
             // Nothing was kept: the judge stays as it was, and the log says so (visible in `show` and reports).
@@ -131,10 +132,10 @@ public struct JudgeTrainNode: NodeType {
             try Data(Checkpoint.encode(model)).write(to: URL(fileURLWithPath: context.outputPath("model")))
             return
         }
-        let steps = p["steps"]?.intValue ?? 0
-        let trainer = Trainer(model: model, schedule: .init(learningRate: Float(p["lr"]?.doubleValue ?? 1e-3),
-                                                            warmup: p["warmup"]?.intValue ?? 0, steps: steps))
-        try TrainingLoop(steps: steps, batchSize: p["batch"]?.intValue ?? 32, seed: UInt64(p["seed"]?.intValue ?? 1) &+ 99)
+        let steps = try p.int("steps")
+        let trainer = Trainer(model: model, schedule: .init(learningRate: Float(try p.double("lr")),
+                                                            warmup: try p.int("warmup"), steps: steps))
+        try TrainingLoop(steps: steps, batchSize: try p.int("batch"), seed: try p.seed("seed") &+ 99)
             .run(trainer, examples: examples, context: context, label: "judge")
         try Data(Checkpoint.encode(model)).write(to: URL(fileURLWithPath: context.outputPath("model")))
     }
@@ -150,7 +151,7 @@ public struct JudgeEvalNode: NodeType {
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] {
         [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),
-         ParamSpec("iteration", .int, default: .int(0), doc: "iteration shown in reports; 0 = the base judge")]
+         ParamSpec("iteration", .int, default: .int(0), range: 0...10_000, doc: "iteration shown in reports; 0 = the base judge")]
     }
     public let inputs = [InputSpec("judge", doc: "judge model checkpoint"), InputSpec("benchmark", doc: "a world.benchmark output")]
     public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
@@ -162,8 +163,8 @@ public struct JudgeEvalNode: NodeType {
         let items = try BenchmarkFile.read(dir + "/items.jsonl")
         let judgements = try BenchmarkJudging.judge(items, directory: dir, model: model) { context.progress($0, "evaluating") }
         let report = EvalReport(judge: BenchmarkMetrics.score(judgements), random: BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 7)),
-                                longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: context.params["label"]?.stringValue ?? "",
-                                benchmark: try BenchmarkDescription.name(ofDirectory: dir), iteration: context.params["iteration"]?.intValue ?? 0)
+                                longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: try context.params.string("label"),
+                                benchmark: try BenchmarkDescription.name(ofDirectory: dir), iteration: try context.params.int("iteration"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try encoder.encode(report).write(to: URL(fileURLWithPath: context.outputPath("metrics")))

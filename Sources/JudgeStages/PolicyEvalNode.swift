@@ -15,9 +15,10 @@ public struct PolicyEvalNode: NodeType {
     public let implementationVersion = "1" + modelNumerics
     public let summary = "exact-match accuracy of a model's own answers, per question family"
     public var params: [ParamSpec] {
-        [ParamSpec("seed", .int, default: .int(1), doc: "world seed (the held-out stream of it is used)"),
-         ParamSpec("count", .int, default: .int(64), doc: "questions per family")] + WorldParams.specs
+        [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "world seed (the held-out stream of it is used)"),
+         ParamSpec("count", .int, default: .int(64), range: 1...100_000, doc: "questions per family")] + WorldParams.specs
     }
+    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) }
     public let inputs = [InputSpec("model", doc: "a model checkpoint")]
     public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
 
@@ -31,9 +32,9 @@ public struct PolicyEvalNode: NodeType {
         let p = context.params
         let model = try Checkpoint.load(try context.input("model").path, threads: context.threads)
         GEMM.defaultThreads = context.threads
-        let seed = UInt64(p["seed"]?.intValue ?? 1) ^ 0x5EED_0E7A_0000_0000
+        let seed = try p.seed("seed") ^ 0x5EED_0E7A_0000_0000
         let world = WorldRef(seed: seed, world: try WorldParams.config(p))
-        let count = p["count"]?.intValue ?? 64
+        let count = try p.int("count")
         let tok = model.tokenizer
         var rng = WorldRandom(seed: seed, stream: 70, index: 0)
         var questions: [(Int, Question)] = []

@@ -14,40 +14,52 @@ public struct PretrainNode: NodeType {
     public let implementationVersion = "1" + modelNumerics
     public let summary = "train the base vision-language model on the world's instruction data"
     public var params: [ParamSpec] {
-        [ParamSpec("seed", .int, default: .int(1), doc: "training world seed (scenes and questions)"),
-         ParamSpec("scenes", .int, default: .int(2000), doc: "training scenes"),
-         ParamSpec("questions_per_scene", .int, default: .int(3), doc: "questions asked of each scene"),
-         ParamSpec("steps", .int, default: .int(1500), doc: "optimisation steps"),
-         ParamSpec("batch", .int, default: .int(32), doc: "examples per step"),
-         ParamSpec("lr", .double, default: .double(3e-3), doc: "peak learning rate (warm-up then cosine to 10%)"),
-         ParamSpec("warmup", .int, default: .int(100), doc: "warm-up steps"),
-         ParamSpec("d", .int, default: .int(128), doc: "model width"),
-         ParamSpec("layers", .int, default: .int(4), doc: "transformer blocks"),
-         ParamSpec("heads", .int, default: .int(4), doc: "attention heads"),
-         ParamSpec("max_text", .int, default: .int(96), doc: "text positions (longest prompt + answer)"),
+        [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "training world seed (scenes and questions)"),
+         ParamSpec("scenes", .int, default: .int(2000), range: 1...10_000_000, doc: "training scenes"),
+         ParamSpec("questions_per_scene", .int, default: .int(3), range: 1...100, doc: "questions asked of each scene"),
+         ParamSpec("steps", .int, default: .int(1500), range: ParamRanges.steps, doc: "optimisation steps"),
+         ParamSpec("batch", .int, default: .int(32), range: ParamRanges.batch, doc: "examples per step"),
+         ParamSpec("lr", .double, default: .double(3e-3), range: ParamRanges.learningRate,
+                   doc: "peak learning rate (warm-up then cosine to 10%)"),
+         ParamSpec("warmup", .int, default: .int(100), range: ParamRanges.steps, doc: "warm-up steps"),
+         ParamSpec("d", .int, default: .int(128), range: 4...2048, doc: "model width (a multiple of heads)"),
+         ParamSpec("layers", .int, default: .int(4), range: 1...64, doc: "transformer blocks"),
+         ParamSpec("heads", .int, default: .int(4), range: 1...64, doc: "attention heads"),
+         ParamSpec("max_text", .int, default: .int(96), range: 2...4096, doc: "text positions (longest prompt + answer)"),
          ParamSpec("prefix_attention", .bool, default: .bool(true), doc: "image patches attend to each other bidirectionally"),
-         ParamSpec("model_seed", .int, default: .int(0), doc: "initialisation seed")]
+         ParamSpec("model_seed", .int, default: .int(0), range: ParamRanges.seed, doc: "initialisation seed")]
             + WorldParams.specs
+    }
+
+    public func problems(params: [String: Value]) -> [ParamProblem] {
+        var found = WorldParams.problems(params)
+        if let d = params["d"]?.intValue, let heads = params["heads"]?.intValue, heads > 0, d % heads != 0 {
+            found.append(ParamProblem(param: "d", "\(d) is not a multiple of heads \(heads)"))
+        }
+        if let size = params["image_size"]?.intValue {
+            let patch = ModelConfig(vocab: 6, d: 4, layers: 1, heads: 1, maxText: 2, imageSize: size).patch
+            if size % patch != 0 { found.append(ParamProblem(param: "image_size", "\(size) is not a multiple of the model's patch size \(patch)")) }
+        }
+        return found
     }
     public let inputs: [InputSpec] = []
     public func outputs(params: [String: Value]) -> [String] { ["model"] }
 
     public func run(_ context: NodeContext) throws {
         let p = context.params
-        func int(_ k: String) -> Int { p[k]?.intValue ?? 0 }
         let world = try WorldParams.config(p)
         let tokenizer = Prompts.worldTokenizer()
-        let config = ModelConfig(vocab: tokenizer.count, d: int("d"), layers: int("layers"), heads: int("heads"),
-                                 maxText: int("max_text"), imageSize: world.imageSize, prefixAttention: p["prefix_attention"]?.boolValue ?? true)
+        let config = ModelConfig(vocab: tokenizer.count, d: try p.int("d"), layers: try p.int("layers"), heads: try p.int("heads"),
+                                 maxText: try p.int("max_text"), imageSize: world.imageSize, prefixAttention: try p.bool("prefix_attention"))
         if let problem = config.problem { throw NodeError.invalid("model.pretrain: \(problem)") }
         GEMM.defaultThreads = context.threads
-        let examples = InstructionData.examples(seed: UInt64(int("seed")), scenes: int("scenes"), world: world, tokenizer: tokenizer,
-                                                perScene: int("questions_per_scene"))
-        context.log("\(examples.count) instruction examples from \(int("scenes")) scenes")
-        let model = Model(config: config, tokenizer: tokenizer, seed: UInt64(int("model_seed")), threads: context.threads)
-        let trainer = Trainer(model: model, schedule: .init(learningRate: Float(p["lr"]?.doubleValue ?? 3e-3), warmup: int("warmup"),
-                                                            steps: int("steps")))
-        let loop = TrainingLoop(steps: int("steps"), batchSize: int("batch"), seed: UInt64(int("seed")) &+ 17)
+        let examples = InstructionData.examples(seed: try p.seed("seed"), scenes: try p.int("scenes"), world: world, tokenizer: tokenizer,
+                                                perScene: try p.int("questions_per_scene"))
+        context.log("\(examples.count) instruction examples from \(try p.int("scenes")) scenes")
+        let model = Model(config: config, tokenizer: tokenizer, seed: try p.seed("model_seed"), threads: context.threads)
+        let trainer = Trainer(model: model, schedule: .init(learningRate: Float(try p.double("lr")), warmup: try p.int("warmup"),
+                                                            steps: try p.int("steps")))
+        let loop = TrainingLoop(steps: try p.int("steps"), batchSize: try p.int("batch"), seed: try p.seed("seed") &+ 17)
         try loop.run(trainer, examples: examples, context: context, label: "pretrain")
         try Data(Checkpoint.encode(model)).write(to: URL(fileURLWithPath: context.outputPath("model")))
     }

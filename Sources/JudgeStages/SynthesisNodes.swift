@@ -8,11 +8,19 @@ import TinyVLM
 /// Params every synthesis node shares: which scenes, how many, and the seed that varies per iteration.
 enum SynthesisParams {
     static let specs: [ParamSpec] = [
-        ParamSpec("seed", .int, default: .int(1), doc: "training world seed"),
-        ParamSpec("first_scene", .int, default: .int(100_000), doc: "index of the first scene to ask about (pretraining uses 0 up)"),
-        ParamSpec("count", .int, default: .int(256), doc: "questions to ask"),
-        ParamSpec("iteration", .int, default: .int(1), doc: "loop iteration (selects a fresh slice of scenes)"),
+        ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "training world seed"),
+        ParamSpec("first_scene", .int, default: .int(100_000), range: 0...1e12,
+                  doc: "index of the first scene to ask about (pretraining uses 0 up)"),
+        ParamSpec("count", .int, default: .int(256), range: 0...1_000_000, doc: "questions to ask"),
+        ParamSpec("iteration", .int, default: .int(1), range: 0...10_000, doc: "loop iteration (selects a fresh slice of scenes)"),
     ] + WorldParams.specs
+
+    /// The model's sampling params, shared by both synthesis nodes.
+    static func sampling(temperatureDoc: String) -> [ParamSpec] {
+        [ParamSpec("temperature", .double, default: .double(0.6), range: 0...100, doc: temperatureDoc),
+         ParamSpec("top_k", .int, default: .int(50), range: 0...1_000_000, doc: "top-k (0 = no limit)"),
+         ParamSpec("top_p", .double, default: .double(0.9), range: 0...1, doc: "nucleus mass")]
+    }
 }
 
 /// `uses: pairs.closed` — closed-ended pairs by majority vote: the policy samples N answers per
@@ -27,14 +35,12 @@ public struct ClosedPairsNode: NodeType {
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
-            ParamSpec("samples", .int, default: .int(16), doc: "N answers sampled per question"),
-            ParamSpec("temperature", .double, default: .double(0.6), doc: "sampling temperature"),
-            ParamSpec("top_k", .int, default: .int(50), doc: "top-k"),
-            ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
-            ParamSpec("threshold", .int, default: .int(5), doc: "votes the majority needs"),
+            ParamSpec("samples", .int, default: .int(16), range: 1...1024, doc: "N answers sampled per question"),
+        ] + SynthesisParams.sampling(temperatureDoc: "sampling temperature") + [
+            ParamSpec("threshold", .int, default: .int(5), range: 1...1024, doc: "votes the majority needs"),
             ParamSpec("agreed", .oneOf(["skip", "alter"]), default: .string("skip"),
                       doc: "when all N samples agree: skip (the paper's rule) or alter (reject another answer of the family)"),
-            ParamSpec("off_topic", .double, default: .double(0),
+            ParamSpec("off_topic", .double, default: .double(0), range: 0...1,
                       doc: "share of questions that also pair their majority with the policy's answer to a question of another family"),
             ParamSpec("balance", .bool, default: .bool(false),
                       doc: "cut each family's most frequent preferred answer to the next one's count"),
@@ -43,6 +49,7 @@ public struct ClosedPairsNode: NodeType {
                            + "truth-vs-wrong (oracle arm only: the ground truth against every distinct wrong sample, on every question)"),
         ]
     }
+    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) }
     public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)"),
                          InputSpec("size_of", required: false, doc: "a pair set whose size caps this one (size-matched ablation arm)")]
     public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
@@ -51,9 +58,9 @@ public struct ClosedPairsNode: NodeType {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         GEMM.defaultThreads = context.threads
-        let world = WorldRef(seed: UInt64(p["seed"]?.intValue ?? 1), world: try WorldParams.config(p))
-        let count = p["count"]?.intValue ?? 0, n = p["samples"]?.intValue ?? 16, iteration = p["iteration"]?.intValue ?? 1
-        let first = (p["first_scene"]?.intValue ?? 0) + iteration * count * 4
+        let world = WorldRef(seed: try p.seed("seed"), world: try WorldParams.config(p))
+        let count = try p.int("count"), n = try p.int("samples"), iteration = try p.int("iteration")
+        let first = (try p.int("first_scene")) + iteration * count * 4
         var rng = WorldRandom(seed: world.seed, stream: 60, index: UInt64(iteration))
         var questions: [(Int, Question)] = []
         for i in 0..<count {
@@ -67,28 +74,28 @@ public struct ClosedPairsNode: NodeType {
             let patches = world.patches(scene)
             for _ in 0..<n { requests.append(GenerationRequest(patches: patches, prompt: Prompts.question(q.text, tok), maxNewTokens: 8)) }
         }
-        let options = SamplingOptions(temperature: Float(p["temperature"]?.doubleValue ?? 0.6), topK: p["top_k"]?.intValue ?? 50,
-                                      topP: Float(p["top_p"]?.doubleValue ?? 0.9), seed: world.seed &+ UInt64(iteration) &* 1_000_003,
+        let options = SamplingOptions(temperature: Float(try p.double("temperature")), topK: try p.int("top_k"),
+                                      topP: Float(try p.double("top_p")), seed: world.seed &+ UInt64(iteration) &* 1_000_003,
                                       stop: [tok.eos])
         var answers: [[Int32]] = []
         for start in stride(from: 0, to: requests.count, by: 256) {
             answers += policy.generate(Array(requests[start..<min(requests.count, start + 256)]), options: options)
             context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
         }
-        let correctOnly = p["filter"]?.stringValue == "correct-answer"
-        let alter = p["agreed"]?.stringValue == "alter"
-        let threshold = p["threshold"]?.intValue ?? 5
+        let correctOnly = (try p.string("filter")) == "correct-answer"
+        let alter = (try p.string("agreed")) == "alter"
+        let threshold = try p.int("threshold")
         let decoded = questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
         // The family's answer pool for alterations: the policy's own agreed answers (sorted: deterministic).
         var pools: [String: [String]] = [:]
-        let offTopic = p["off_topic"]?.doubleValue ?? 0
+        let offTopic = try p.double("off_topic")
         if alter || offTopic > 0 {
             var seen: [String: Set<String>] = [:]
             for (k, (_, q)) in questions.enumerated() where Set(decoded[k]).count == 1 { seen[q.family.rawValue, default: []].insert(decoded[k][0]) }
             pools = seen.mapValues { $0.sorted() }
         }
         var pairs: [Pair] = [], skipped = 0, dropped = 0, altered = 0
-        if p["filter"]?.stringValue == "truth-vs-wrong" {
+        if (try p.string("filter")) == "truth-vs-wrong" {
             // The oracle's pairs: ground truth against each distinct wrong sample (with `agreed: alter`, against an
             // altered answer where every sample is right; with `off_topic`, also against an off-topic answer), on
             // every question whatever the majority.
@@ -127,7 +134,7 @@ public struct ClosedPairsNode: NodeType {
                 }
             }
         }
-        if p["balance"]?.boolValue == true {
+        if try p.bool("balance") {
             let before = pairs.count
             pairs = ClosedPairShaping.balanced(pairs, family: \.family, preferred: \.preferred, rng: &rng).map { pairs[$0] }
             context.log("balanced preferred answers per family: \(pairs.count) of \(before) pairs kept")
@@ -160,10 +167,7 @@ public struct OpenPairsNode: NodeType {
     public let implementationVersion = "3" + modelNumerics
     public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
     public var params: [ParamSpec] {
-        SynthesisParams.specs + [
-            ParamSpec("temperature", .double, default: .double(0.6), doc: "sampling temperature of the policy's answer (0 = greedy)"),
-            ParamSpec("top_k", .int, default: .int(50), doc: "top-k"),
-            ParamSpec("top_p", .double, default: .double(0.9), doc: "nucleus mass"),
+        SynthesisParams.specs + SynthesisParams.sampling(temperatureDoc: "sampling temperature of the policy's answer (0 = greedy)") + [
             ParamSpec("mix", .map, default: .map(Dictionary(uniqueKeysWithValues: ErrorInjector.Kind.allCases.map { ($0.rawValue, .int(1)) })),
                       doc: "weight of each error kind: object, attribute, count, position, addition, omission"),
             ParamSpec("injector", .oneOf(["rules", "model"]), default: .string("rules"),
@@ -175,23 +179,39 @@ public struct OpenPairsNode: NodeType {
     public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)")]
     public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
 
+    public func problems(params: [String: Value]) -> [ParamProblem] {
+        var found = WorldParams.problems(params)
+        for (kind, weight) in params["mix"]?.mapValue ?? [:] {
+            if ErrorInjector.Kind(rawValue: kind) == nil {
+                found.append(ParamProblem(param: "mix", "unknown error kind '\(kind)'; kinds: "
+                                          + ErrorInjector.Kind.allCases.map(\.rawValue).joined(separator: ", ")))
+            } else if !(weight.doubleValue.map { $0.isFinite && $0 >= 0 } ?? false) {
+                found.append(ParamProblem(param: "mix", "weight of '\(kind)' must be a number ≥ 0, found \(weight)"))
+            }
+        }
+        if (params["mix"]?.mapValue ?? [:]).values.allSatisfy({ ($0.doubleValue ?? 0) == 0 }) {
+            found.append(ParamProblem(param: "mix", "every error kind has weight 0: no error can be injected"))
+        }
+        if params["injector"]?.stringValue == "model", params["endpoint"]?.stringValue?.isEmpty ?? true {
+            found.append(ParamProblem(param: "endpoint", "injector: model needs the backend's base URL"))
+        }
+        return found
+    }
+
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         GEMM.defaultThreads = context.threads
-        let world = WorldRef(seed: UInt64(p["seed"]?.intValue ?? 1), world: try WorldParams.config(p))
+        let world = WorldRef(seed: try p.seed("seed"), world: try WorldParams.config(p))
         var mix: [ErrorInjector.Kind: Double] = [:]
-        if case .map(let m)? = p["mix"] {
-            for (k, v) in m {
-                guard let kind = ErrorInjector.Kind(rawValue: k), let w = v.doubleValue, w >= 0 else {
-                    throw NodeError.invalid("mix: unknown error kind '\(k)' or negative weight; kinds: "
-                                            + ErrorInjector.Kind.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                mix[kind] = w
+        for (k, v) in try p.map("mix") {
+            guard let kind = ErrorInjector.Kind(rawValue: k), let w = v.doubleValue else {
+                throw NodeError.invalid("mix: unknown error kind '\(k)'")
             }
+            mix[kind] = w
         }
-        let count = p["count"]?.intValue ?? 0, iteration = p["iteration"]?.intValue ?? 1
-        let first = (p["first_scene"]?.intValue ?? 0) + iteration * count * 4 + count * 2
+        let count = try p.int("count"), iteration = try p.int("iteration")
+        let first = (try p.int("first_scene")) + iteration * count * 4 + count * 2
         var rng = WorldRandom(seed: world.seed, stream: 61, index: UInt64(iteration))
         var questions: [(Int, Question)] = []
         for i in 0..<count {
@@ -201,12 +221,12 @@ public struct OpenPairsNode: NodeType {
         let tok = policy.tokenizer
         let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
                                                                           maxNewTokens: 60) },
-                                      options: SamplingOptions(temperature: Float(p["temperature"]?.doubleValue ?? 0.6),
-                                                               topK: p["top_k"]?.intValue ?? 50, topP: Float(p["top_p"]?.doubleValue ?? 0.9),
+                                      options: SamplingOptions(temperature: Float(try p.double("temperature")),
+                                                               topK: try p.int("top_k"), topP: Float(try p.double("top_p")),
                                                                seed: world.seed &+ UInt64(iteration) &* 1_000_033, stop: [tok.eos]))
         var pairs: [Pair] = []
-        let backend: ChatClient? = p["injector"]?.stringValue == "model"
-            ? try ChatClient(baseURL: p["endpoint"]?.stringValue ?? "", model: p["backend_model"]?.stringValue ?? "") : nil
+        let backend: ChatClient? = (try p.string("injector")) == "model"
+            ? try ChatClient(baseURL: try p.string("endpoint"), model: try p.string("backend_model")) : nil
         for (k, (scene, q)) in questions.enumerated() {
             let answer = tok.decode(answers[k])
             if let backend {

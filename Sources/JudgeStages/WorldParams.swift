@@ -4,35 +4,40 @@ import SyntheticWorld
 /// The world params every world-facing node type accepts, and their mapping to `WorldConfig`.
 enum WorldParams {
     static let specs: [ParamSpec] = [
-        ParamSpec("image_size", .int, default: .int(32), doc: "image side in pixels"),
-        ParamSpec("grid", .int, default: .int(4), doc: "grid cells per side"),
-        ParamSpec("min_objects", .int, default: .int(1), doc: "fewest objects in a scene"),
-        ParamSpec("max_objects", .int, default: .int(4), doc: "most objects in a scene"),
-        ParamSpec("noise", .int, default: .int(12), doc: "per-pixel noise amplitude (0–255)"),
-        ParamSpec("shapes", .int, default: .int(Shape.allCases.count),
+        ParamSpec("image_size", .int, default: .int(32), range: 4...512, doc: "image side in pixels (a multiple of grid)"),
+        ParamSpec("grid", .int, default: .int(4), range: 1...16, doc: "grid cells per side"),
+        ParamSpec("min_objects", .int, default: .int(1), range: 1...256, doc: "fewest objects in a scene"),
+        ParamSpec("max_objects", .int, default: .int(4), range: 1...256, doc: "most objects in a scene (at most grid²)"),
+        ParamSpec("noise", .int, default: .int(12), range: 0...255, doc: "per-pixel noise amplitude (0–255)"),
+        ParamSpec("shapes", .int, default: .int(Shape.allCases.count), range: 1...Double(Shape.allCases.count),
                   doc: "how many shapes scenes draw from (the first k of \(Shape.allCases.map(\.rawValue).joined(separator: ", ")))"),
-        ParamSpec("colours", .int, default: .int(Colour.allCases.count),
+        ParamSpec("colours", .int, default: .int(Colour.allCases.count), range: 1...Double(Colour.allCases.count),
                   doc: "how many colours scenes draw from (the first k of \(Colour.allCases.map(\.rawValue).joined(separator: ", ")))"),
     ]
 
+    /// What the world params' combination gets wrong (each alone is in its range already).
+    static func problems(_ params: [String: Value]) -> [ParamProblem] {
+        guard let size = params["image_size"]?.intValue, let grid = params["grid"]?.intValue,
+              let least = params["min_objects"]?.intValue, let most = params["max_objects"]?.intValue else { return [] }
+        var found: [ParamProblem] = []
+        if grid > 0, size % grid != 0 { found.append(ParamProblem(param: "image_size", "\(size) is not a multiple of grid \(grid)")) }
+        if least > most { found.append(ParamProblem(param: "min_objects", "\(least) is more than max_objects \(most)")) }
+        if most > grid * grid { found.append(ParamProblem(param: "max_objects", "\(most) objects do not fit \(grid)×\(grid) cells")) }
+        return found
+    }
+
     static func config(_ params: [String: Value]) throws -> WorldConfig {
         var c = WorldConfig()
-        c.imageSize = params["image_size"]?.intValue ?? 32
-        c.grid = params["grid"]?.intValue ?? 4
-        c.minObjects = params["min_objects"]?.intValue ?? 1
-        c.maxObjects = params["max_objects"]?.intValue ?? 4
-        c.noise = params["noise"]?.intValue ?? 12
-        let shapes = params["shapes"]?.intValue ?? Shape.allCases.count, colours = params["colours"]?.intValue ?? Colour.allCases.count
-        guard (1...Shape.allCases.count).contains(shapes), (1...Colour.allCases.count).contains(colours) else {
-            throw NodeError.invalid("shapes must be 1…\(Shape.allCases.count) and colours 1…\(Colour.allCases.count)")
-        }
+        c.imageSize = try params.int("image_size")
+        c.grid = try params.int("grid")
+        c.minObjects = try params.int("min_objects")
+        c.maxObjects = try params.int("max_objects")
+        c.noise = try params.int("noise")
+        let shapes = try params.int("shapes"), colours = try params.int("colours")
+        for spec in specs { if let problem = spec.problem(with: params[spec.name] ?? .null) { throw NodeError.invalid("\(spec.name) \(problem)") } }
+        if let problem = problems(params).first { throw NodeError.invalid("\(problem.param): \(problem.message)") }
         c.shapes = Array(Shape.allCases.prefix(shapes))
         c.colours = Array(Colour.allCases.prefix(colours))
-        guard (4...512).contains(c.imageSize), (1...16).contains(c.grid), c.imageSize % c.grid == 0,
-              1 <= c.minObjects, c.minObjects <= c.maxObjects, c.maxObjects <= c.grid * c.grid, (0...255).contains(c.noise) else {
-            throw NodeError.invalid("world params out of range: image_size 4…512 divisible by grid 1…16, "
-                                    + "1 ≤ min_objects ≤ max_objects ≤ grid², noise 0…255")
-        }
         return c
     }
 }

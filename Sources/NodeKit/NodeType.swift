@@ -15,11 +15,15 @@ public protocol NodeType: Sendable {
     func outputs(params: [String: Value]) -> [String]
     /// Workspace files the node reads and writes (shell `deps` and `outs`); empty for most types.
     func workspaceFiles(params: [String: Value]) -> WorkspaceFiles
+    /// What is wrong with a combination of params (each param alone already fits its `ParamSpec`), checked
+    /// when the graph is built, before anything runs; empty for most types.
+    func problems(params: [String: Value]) -> [ParamProblem]
     func run(_ context: NodeContext) throws
 }
 
 extension NodeType {
     public func workspaceFiles(params: [String: Value]) -> WorkspaceFiles { WorkspaceFiles() }
+    public func problems(params: [String: Value]) -> [ParamProblem] { [] }
 }
 
 /// Files outside the store that a node touches, relative to the workflow's directory.
@@ -66,16 +70,46 @@ public struct ParamSpec: Sendable {
     public var kind: Kind
     /// nil means required.
     public var defaultValue: Value?
+    /// The values a number may take (ints and numbers only); nil means any finite value.
+    public var range: ClosedRange<Double>?
     /// False for params that cannot change outputs (e.g. a thread count): left out of the node key.
     public var affectsOutput: Bool
     public var doc: String
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: Value? = nil, affectsOutput: Bool = true, doc: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: Value? = nil, range: ClosedRange<Double>? = nil,
+                affectsOutput: Bool = true, doc: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.range = range
         self.affectsOutput = affectsOutput
         self.doc = doc
+    }
+
+    /// Why `value` does not fit this param (its kind, finiteness, range), or nil if it does.
+    public func problem(with value: Value) -> String? {
+        guard kind.accepts(value) else { return "must be \(kind.name), found \(value.typeName) '\(value)'" }
+        guard let number = value.doubleValue, kind == .int || kind == .double else { return nil }
+        guard number.isFinite else { return "must be a finite number, found \(value)" }
+        if let range, !range.contains(number) {
+            if range.upperBound >= Double(Int.max) { return "must be ≥ \(Self.render(range.lowerBound)), found \(value)" }
+            return "must lie in \(Self.render(range.lowerBound))…\(Self.render(range.upperBound)), found \(value)"
+        }
+        return nil
+    }
+
+    static func render(_ bound: Double) -> String {
+        bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : "\(bound)"
+    }
+}
+
+/// A problem with a combination of params, reported at the named param's place in the workflow.
+public struct ParamProblem: Sendable, Equatable {
+    public var param: String
+    public var message: String
+    public init(param: String, _ message: String) {
+        self.param = param
+        self.message = message
     }
 }
 

@@ -53,6 +53,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var listValue: [Value]? { if case .list(let l) = self { return l } else { return nil } }
+    public var mapValue: [String: Value]? { if case .map(let m) = self { return m } else { return nil } }
     public var doubleValue: Double? {
         switch self {
         case .double(let d): d
@@ -98,10 +99,13 @@ extension Value {
         }
     }
 
+    /// JSON string escaping, plus `\uXXXX` for every character YAML does not read back as itself in a
+    /// double-quoted scalar (DEL, the C1 controls with NEL, the line and paragraph separators, BOM and
+    /// non-characters), so a lock file — canonical JSON read through the YAML reader — round-trips any string.
     static func writeJSONString(_ s: String, into out: inout String) {
         out += "\""
-        // Fast path: most strings need no escaping and are appended whole.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+        // Fast path: most strings are printable ASCII and are appended whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
             out += s
             out += "\""
             return
@@ -113,7 +117,8 @@ extension Value {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029 || scalar.value == 0xFEFF || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

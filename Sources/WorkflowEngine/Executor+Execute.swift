@@ -1,5 +1,8 @@
 import ArtifactStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import WorkflowPlan
 import WorkflowSpec
 
@@ -44,24 +47,25 @@ extension Executor {
                                       resumeDirectory: try store.resumeDirectory(for: key),
                                       threads: options.threadsPerNode, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
-            do {
-                try node.type.run(context)
-            } catch {
-                log.write("error: \(error)\n")
-                let kept = try keepLog(logPath, node: node.name)
-                return Completion(node: i, outcome: .failed(message: "\(error)", logTail: log.tail(lines: 15), logPath: kept),
+            // The node's own error comes first; a log that could not be written (a full disk) fails it too.
+            func failed(_ message: String) -> Completion {
+                log.write("error: \(message)\n")
+                return Completion(node: i, outcome: .failed(message: message, logTail: log.tail(lines: 15), logPath: keepLog(logPath)),
                                   outputs: nil)
             }
+            do { try node.type.run(context) } catch { return failed("\(error)") }
+            if let logFailure = log.failure { return failed("writing the node's log: \(logFailure)") }
             var outs: [String: OutputRef] = [:]
             for output in node.outputs {
                 let path = outDir + "/" + output
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                    let kept = try keepLog(logPath, node: node.name)
-                    return Completion(node: i, outcome: .failed(message: NodeError.missingOutput(output).description,
-                                                                 logTail: log.tail(lines: 15), logPath: kept), outputs: nil)
+                    return failed(NodeError.missingOutput(output).description)
                 }
-                outs[output] = isDir.boolValue ? try store.putDirectory(path) : try store.putFile(path)
+                do { outs[output] = isDir.boolValue ? try store.putDirectory(path) : try store.putFile(path) } catch {
+                    // Name files by their place in the output, not by the work directory they sit in.
+                    return failed("storing output '\(output)': " + "\(error)".replacingOccurrences(of: outDir + "/", with: ""))
+                }
             }
             let logDigest = try store.put(log.bytes())
             let seconds = Date().timeIntervalSince(started)
@@ -77,29 +81,48 @@ extension Executor {
         }
     }
 
-    /// A failed node's log outlives its work directory: it is stored and its blob path returned.
-    func keepLog(_ path: String, node: String) throws -> String? {
-        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
-        return store.objectPath(try store.put(Array(bytes)))
+    /// A failed node's log outlives its work directory: it is stored and its blob path returned (nil when
+    /// even that fails, e.g. on a full disk: the node's own error is what gets reported).
+    func keepLog(_ path: String) -> String? {
+        guard let bytes = FileManager.default.contents(atPath: path), let digest = try? store.put(Array(bytes)) else { return nil }
+        return store.objectPath(digest)
     }
 }
 
-/// A node's log: appended from any thread, kept on disk in the work directory.
+/// A node's log: appended from any thread, kept on disk in the work directory. A write that fails (a
+/// full disk) is remembered, never a crash: the node then fails with `failure`.
 final class LogSink: @unchecked Sendable {
     private let lock = NSLock()
     private let path: String
+    private var firstFailure: String?
 
     init(path: String) {
         self.path = path
         _ = FileManager.default.createFile(atPath: path, contents: nil)
     }
 
+    /// The first write error, if any.
+    var failure: String? { lock.withLock { firstFailure } }
+
     func write(_ text: String) {
+        let bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
         lock.withLock {
-            guard let handle = FileHandle(forWritingAtPath: path) else { return }
-            handle.seekToEndOfFile()
-            handle.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-            try? handle.close()
+            let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard fd >= 0 else {
+                if firstFailure == nil { firstFailure = String(cString: strerror(errno)) }
+                return
+            }
+            defer { close(fd) }
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    if firstFailure == nil { firstFailure = String(cString: strerror(errno)) }
+                    return
+                }
+                offset += n
+            }
         }
     }
 

@@ -63,8 +63,9 @@ public final class Executor: @unchecked Sendable {
         let startTime = Date()
         let runLock = try store.lockForRun()
         defer { withExtendedLifetime(runLock) {} }
-        // Decoded only when needed: to explain why a node runs, or to merge records.
-        lazy var previous = store.workflowRecord(id: workflowID)
+        // Decoded only when needed: to explain why a node runs, or to merge records. An unreadable record
+        // is treated as absent: this run writes a readable one in its place.
+        lazy var previous = (try? store.workflowRecord(id: workflowID)) ?? nil
         let selected: Set<Int> = options.only.isEmpty
             ? Set(graph.nodes.indices)
             : graph.upstreamClosure(of: options.only.compactMap { graph.index(of: $0) })

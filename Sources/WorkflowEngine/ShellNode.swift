@@ -1,20 +1,29 @@
 import Foundation
 import NodeKit
 
-/// `uses: shell` — runs a command with `/bin/sh -c` in the workflow's directory, like a DVC stage.
+/// `uses: shell` — runs a command with `bash -c` in the workflow's directory, like a DVC stage.
 ///
 /// `deps` are workspace files it reads (their contents enter the key; a dep another stage writes becomes
 /// an edge); `outs` are the files it writes, captured into the store and restored when missing. With no
 /// `outs`, the command's standard output is the node's single output `stdout`. Inputs from other nodes
-/// arrive as `JF_IN_<NAME>` environment variables (paths, space-separated); `JF_OUT` is a directory the
-/// command may also write outputs into.
+/// arrive as `JF_IN_<NAME>` environment variables: absolute paths, one per line; `JF_OUT` is a directory
+/// the command may also write outputs into.
+///
+/// Strict mode (the default, `strict: false` turns it off): the command starts with
+/// `set -euo pipefail; IFS=$'\n\t';` (as Snakemake's shell does, plus the field separator of the
+/// "unofficial bash strict mode"), so a failing command anywhere in a pipeline fails the node, an unset
+/// variable is an error, and an unquoted `$JF_IN_IN` splits into its paths even when they hold spaces.
 public struct ShellNode: NodeType {
     public init() {}
     public let name = "shell"
-    public let implementationVersion = "1"
+    public let implementationVersion = "2"
     public let summary = "run a shell command in the workflow directory"
+    /// Prepended to the command on its own first line's start, so line numbers in bash's errors still hold.
+    static let strictPrelude = "set -euo pipefail; IFS=$'\\n\\t'; "
     public let params: [ParamSpec] = [
-        ParamSpec("cmd", .string, doc: "the command, run with /bin/sh -c in the workflow's directory"),
+        ParamSpec("cmd", .string, doc: "the command, run with bash -c in the workflow's directory"),
+        ParamSpec("strict", .bool, default: .bool(true),
+                  doc: "bash strict mode: set -euo pipefail and IFS=newline+tab (false: plain bash -c)"),
         ParamSpec("deps", .list, default: .list([]), doc: "workspace files the command reads"),
         ParamSpec("outs", .list, default: .list([]), doc: "workspace files the command writes"),
         ParamSpec("env", .map, default: .map([:]), doc: "extra environment variables"),
@@ -40,14 +49,15 @@ public struct ShellNode: NodeType {
     public func run(_ context: NodeContext) throws {
         let outs = Self.strings(context.params["outs"])
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", context.params["cmd"]?.description ?? ""]
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let strict = try context.params.bool("strict")
+        process.arguments = ["-c", (strict ? Self.strictPrelude : "") + (try context.params.string("cmd"))]
         process.currentDirectoryURL = URL(fileURLWithPath: context.workspace)
         var environment = ProcessInfo.processInfo.environment
         environment["JF_OUT"] = context.outputDirectory
         environment["JF_NODE"] = context.nodeName
         for (name, artifacts) in context.inputs {
-            environment["JF_IN_" + name.uppercased()] = artifacts.map(\.path).joined(separator: " ")
+            environment["JF_IN_" + name.uppercased()] = artifacts.map(\.path).joined(separator: "\n")
         }
         if case .map(let extra)? = context.params["env"] { for (k, v) in extra { environment[k] = v.description } }
         process.environment = environment

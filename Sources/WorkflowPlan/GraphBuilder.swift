@@ -24,10 +24,8 @@ public enum GraphBuilder {
                                hint: Suggestion.hint(for: name, in: type.params.map(\.name), noun: "param"))
                     continue
                 }
-                guard spec.kind.accepts(located.value) else {
-                    sink.error(located.location, "param '\(name)' of '\(node.name)' must be \(spec.kind.name), "
-                               + "found \(located.value.typeName) '\(located.value)'",
-                               hint: spec.doc)
+                if let problem = spec.problem(with: located.value) {
+                    sink.error(located.location, "param '\(name)' of '\(node.name)' \(problem)", hint: spec.doc)
                     continue
                 }
                 params[name] = located.value
@@ -39,6 +37,18 @@ public enum GraphBuilder {
                     sink.error(node.location, "stage '\(node.name)' lacks the required param '\(spec.name)'",
                                hint: "add `\(spec.name):` under `with:` (\(spec.doc))")
                 }
+            }
+            if params.count == type.params.count {
+                for problem in type.problems(params: params) {
+                    sink.error(node.params[problem.param]?.location ?? node.location,
+                               "param '\(problem.param)' of '\(node.name)': \(problem.message)",
+                               hint: type.params.first { $0.name == problem.param }?.doc)
+                }
+            }
+            for path in type.workspaceFiles(params: params).writes where !Self.staysInside(path) {
+                let at = node.params.values.first { $0.value.listValue?.contains(.string(path)) == true }?.location ?? node.location
+                sink.error(at, "'\(path)' would be written outside the workflow's directory",
+                           hint: "outputs are paths relative to the workflow file's directory, without '..' or a leading '/'")
             }
             bound.append((type, params))
         }
@@ -109,6 +119,11 @@ public enum GraphBuilder {
         }
         try sink.check()
         return try ordered(workflow, planned)
+    }
+
+    /// Whether a workspace path names something inside the workflow's directory (relative, no `..`).
+    static func staysInside(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
     }
 
     /// Kahn's algorithm; on a cycle, reports one cycle as `a → b → a`.

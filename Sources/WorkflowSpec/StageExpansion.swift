@@ -59,8 +59,11 @@ struct StageExpansion {
         }
         let outer = Interpolation(variables: variables)
         let variable = node["as"].map { outer.text(of: $0, into: &sink) } ?? "i"
-        let count = outer.value(of: node["repeat"]!, into: &sink)
+        let reported = sink.diagnostics.count
+        let count = node["repeat"].map { outer.value(of: $0, into: &sink) } ?? .null
         let start = node["from"].map { outer.value(of: $0, into: &sink) } ?? .int(1)
+        // An expression that failed has been reported at its own column already.
+        guard sink.diagnostics.count == reported else { return }
         let countAt = node["repeat"]?.location ?? group.keyLocation, fromAt = node["from"]?.location ?? group.keyLocation
         guard case .int(let n) = count, n >= 0 else {
             sink.error(countAt, "`repeat` needs a whole number of iterations, found \(count)",
