@@ -98,7 +98,8 @@ final class LogSink: @unchecked Sendable {
 
     init(path: String) {
         self.path = path
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd >= 0 { close(fd) } else { firstFailure = String(cString: strerror(errno)) }
     }
 
     /// The first write error, if any.
