@@ -247,6 +247,13 @@ extension ArtifactStore {
         try? FileManager.default.removeItem(atPath: "\(root)/resume/\(key.hex)")
     }
 
+    /// Bytes an unprivileged writer can still add to the store's filesystem (nil if unknown).
+    public func availableBytes() -> Int? {
+        var fs = statvfs()
+        guard statvfs(root, &fs) == 0 else { return nil }
+        return Int(fs.f_bavail) * Int(fs.f_frsize)
+    }
+
     /// A fresh private directory under `tmp/` for one node execution.
     public func makeWorkDirectory() throws(StoreError) -> String {
         let path = tmp + "/" + FileIO.uniqueName()

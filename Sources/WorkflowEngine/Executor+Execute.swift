@@ -48,7 +48,12 @@ extension Executor {
                                       threads: options.threadsPerNode, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
             // The node's own error comes first; a log that could not be written (a full disk) fails it too.
-            func failed(_ message: String) -> Completion {
+            func failed(_ error: String) -> Completion {
+                // A full store disk also swallows the command's own error output: say what was seen.
+                var message = error
+                if let free = store.availableBytes(), free < 1 << 20 {
+                    message += " (the store's filesystem is full: \(free) bytes free)"
+                }
                 log.write("error: \(message)\n")
                 return Completion(node: i, outcome: .failed(message: message, logTail: log.tail(lines: 15), logPath: keepLog(logPath)),
                                   outputs: nil)
