@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
-        .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "NodeKit"]),
+        .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowPlan", "WorkflowSpec", "ArtifactStore", "NodeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "WideMath"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),

@@ -3,16 +3,19 @@ import Foundation
 import Glibc
 #endif
 
-/// The content-addressed artifact store: blobs named by SHA-256 and an action cache from node key to
-/// output manifest (the split of Bazel's remote-execution API).
+/// ArtifactStore: the content-addressed artifact store — blobs named by SHA-256 and an action cache from
+/// node key to output manifest (the split of Bazel's remote-execution API) — behind the `ArtifactStorage`
+/// protocol, kept on disk by this type and in memory by `MemoryStore`.
 ///
-/// Layout under the root (default `artifacts/`):
+/// On-disk layout under the root (default `artifacts/`):
 /// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
 /// `locks/` per-key and store-wide locks · `quarantine/` corrupt blobs · `tmp/` writes in flight.
 /// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
-/// and a manifest is written only after all its blobs are in place. Nothing outside this type knows paths.
-public final class ArtifactStore: Sendable {
+/// and a manifest is written only after all its blobs are in place. Nothing outside this type knows the
+/// layout: the engine asks for work directories and blob paths, and `show` for `displayPath(of:)`.
+public final class ArtifactStore: ArtifactStorage {
     public let root: String
+    public var location: String { root }
 
     /// `root` may be relative: it is made absolute here, once, so every path the store hands out (to shell
     /// commands running in another directory, to records) means the same file wherever it is used.
@@ -26,9 +29,11 @@ public final class ArtifactStore: Sendable {
 
     var tmp: String { root + "/tmp" }
 
-    public func objectPath(_ digest: Digest) -> String {
+    func objectPath(_ digest: Digest) -> String {
         "\(root)/objects/\(digest.hex.prefix(2))/\(digest.hex)"
     }
+
+    public func displayPath(of digest: Digest) -> String { objectPath(digest) }
 
     func actionPath(_ key: Digest) -> String {
         "\(root)/actions/\(key.hex.prefix(2))/\(key.hex).json"
@@ -52,39 +57,6 @@ public final class ArtifactStore: Sendable {
         return digest
     }
 
-    /// Copies a file into the store (the source may change later; the blob never does).
-    public func putFile(_ path: String) throws(StoreError) -> OutputRef {
-        let bytes = try FileIO.readAll(path)
-        return OutputRef(digest: try put(bytes), size: bytes.count, isTree: false)
-    }
-
-    /// Stores every file under a directory and a tree blob listing them. Links are never followed: a
-    /// directory output holds regular files and directories only, so a link is an error naming it.
-    public func putDirectory(_ path: String) throws(StoreError) -> OutputRef {
-        var entries: [Tree.Entry] = []
-        var total = 0
-        func walk(_ relative: String) throws(StoreError) {
-            let full = relative.isEmpty ? path : path + "/" + relative
-            for name in FileIO.listDirectory(full) {
-                let rel = relative.isEmpty ? name : relative + "/" + name
-                let type = FileIO.linkType(path + "/" + rel)
-                if type == S_IFDIR {
-                    try walk(rel)
-                } else if type != S_IFREG {
-                    throw .notRegularFile(path: path + "/" + rel, kind: FileIO.kindName(type ?? 0))
-                } else {
-                    let ref = try putFile(path + "/" + rel)
-                    entries.append(Tree.Entry(path: rel, digest: ref.digest, size: ref.size,
-                                              executable: access(path + "/" + rel, X_OK) == 0))
-                    total += ref.size
-                }
-            }
-        }
-        try walk("")
-        let tree = Tree(entries: entries)
-        return OutputRef(digest: try put(Self.encode(tree)), size: total, isTree: true)
-    }
-
     /// A blob's bytes, verified against its name; a mismatch quarantines the blob and throws.
     public func read(_ digest: Digest) throws(StoreError) -> [UInt8] {
         let path = objectPath(digest)
@@ -97,28 +69,6 @@ public final class ArtifactStore: Sendable {
         return bytes
     }
 
-    public func tree(_ digest: Digest) throws(StoreError) -> Tree {
-        let bytes = try read(digest)
-        do { return try JSONDecoder().decode(Tree.self, from: Data(bytes)) } catch {
-            throw .badManifest(path: objectPath(digest), reason: "not a tree")
-        }
-    }
-
-    /// Writes an output to `path` (a file, or a directory for a tree), verifying every blob it reads.
-    public func materialize(_ ref: OutputRef, at path: String) throws(StoreError) {
-        if ref.isTree {
-            try FileIO.makeDirectories(path)
-            for entry in try tree(ref.digest).entries {
-                try materialize(OutputRef(digest: entry.digest, size: entry.size, isTree: false), at: path + "/" + entry.path)
-                if entry.executable { chmod(path + "/" + entry.path, 0o755) }
-            }
-        } else {
-            let parent = (path as NSString).deletingLastPathComponent
-            if !parent.isEmpty { try FileIO.makeDirectories(parent) }
-            try FileIO.atomicWrite(try read(ref.digest), to: path, tmpDirectory: tmp, durable: false)
-        }
-    }
-
     /// Moves a blob aside so lookups miss and the next run rebuilds it; false if it could not be moved
     /// (a read-only store), in which case it is still where it was.
     @discardableResult
@@ -129,21 +79,10 @@ public final class ArtifactStore: Sendable {
 
     // MARK: Action cache
 
-    /// The manifest recorded for a key, if it exists, parses, and every blob it names is present: each
-    /// output, every file of each directory output (its tree blob is read and verified), and the run's log.
-    /// A blob quarantined as corrupt therefore makes its producer rerun, wherever it sat.
-    public func manifest(for key: Digest) -> Manifest? {
+    public func storedManifest(for key: Digest) -> Manifest? {
         guard let bytes = try? FileIO.readAll(actionPath(key)),
               let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
-        if let log = manifest.run.log, !hasObject(log) { return nil }
-        for ref in manifest.outputs.values {
-            guard hasObject(ref.digest) else { return nil }
-            if ref.isTree {
-                guard let tree = try? tree(ref.digest) else { return nil }
-                for entry in tree.entries where !hasObject(entry.digest) { return nil }
-            }
-        }
         return manifest
     }
 
@@ -151,7 +90,7 @@ public final class ArtifactStore: Sendable {
     public func record(_ manifest: Manifest) throws(StoreError) {
         let path = actionPath(manifest.key)
         try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
-        try FileIO.atomicWrite(Self.encode(manifest), to: path, tmpDirectory: tmp)
+        try FileIO.atomicWrite(Records.encode(manifest), to: path, tmpDirectory: tmp)
     }
 
     func removeAction(_ key: Digest) { unlink(actionPath(key)) }
@@ -178,7 +117,7 @@ public final class ArtifactStore: Sendable {
     }
 
     public func saveWorkflowRecord(_ record: WorkflowRecord, id: String) throws(StoreError) {
-        try FileIO.atomicWrite(Self.encode(record), to: workflowPath(id), tmpDirectory: tmp)
+        try FileIO.atomicWrite(Records.encode(record), to: workflowPath(id), tmpDirectory: tmp)
     }
 
     /// Saves the record unless the stored one has the same nodes (compared as bytes, without decoding),
@@ -188,7 +127,7 @@ public final class ArtifactStore: Sendable {
         let stored = try? FileIO.readAll(workflowPath(id))
         if let stored, let stamp = Self.updatedStamp(in: stored) {
             probe.updated = stamp
-            if Self.encode(probe) == stored { return }
+            if Records.encode(probe) == stored { return }
         }
         probe.updated = Date().timeIntervalSince1970
         try saveWorkflowRecord(probe, id: id)
@@ -210,13 +149,6 @@ public final class ArtifactStore: Sendable {
             if let record = try workflowRecord(id: id) { records.append((id, record)) }
         }
         return records
-    }
-
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding our own plain records cannot fail; an empty blob would be caught by the next read.
-        return Array((try? encoder.encode(value)) ?? Data())
     }
 }
 

@@ -5,7 +5,7 @@ import Glibc
 /// Advisory `flock` locks under `locks/`: one per node key (two runs never build the same key at once)
 /// and one store-wide lock that runs hold shared and `gc` holds exclusive. The kernel drops them when
 /// the process dies, so a killed run never leaves a stale lock.
-public final class StoreLock: @unchecked Sendable {
+public final class StoreLock: StoreLease, @unchecked Sendable {
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
@@ -30,12 +30,12 @@ public final class StoreLock: @unchecked Sendable {
 
 extension ArtifactStore {
     /// Blocks until this process holds the build lock for `key`.
-    public func lockKey(_ key: Digest) throws(StoreError) -> StoreLock {
+    public func lockKey(_ key: Digest) throws(StoreError) -> any StoreLease {
         try StoreLock.acquire("\(root)/locks/\(key.hex.prefix(16)).lock", exclusive: true, wait: true)!
     }
 
     /// Held (shared) for a whole run, so `gc` cannot delete what a run is using.
-    public func lockForRun() throws(StoreError) -> StoreLock {
+    public func lockForRun() throws(StoreError) -> any StoreLease {
         try StoreLock.acquire("\(root)/locks/store.lock", exclusive: false, wait: true)!
     }
 

@@ -34,17 +34,18 @@ enum LockCommand {
         throws(CLIError) -> ([String: Digest], [String: [String: Digest]], [String]) {
         let previous: WorkflowRecord?
         do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
-        var planner = StatusPlanner(graph: graph, store: store, previous: previous)
-        let entries: [StatusPlanner.Entry]
-        do { entries = try planner.plan() } catch { throw .store(error) }
+        let entries: [(name: String, decision: Decision)]
+        do {
+            entries = try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
+        } catch { throw .store(error) }
         var keys: [String: Digest] = [:], outputs: [String: [String: Digest]] = [:], stale: [String] = []
-        for e in entries {
-            guard e.staleness == .upToDate, let key = e.key, let manifest = store.manifest(for: key) else {
-                stale.append(e.name)
+        for (name, e) in entries {
+            guard let key = e.key, let manifest = e.manifest else {
+                stale.append(name)
                 continue
             }
-            keys[e.name] = key
-            outputs[e.name] = manifest.outputs.mapValues(\.digest)
+            keys[name] = key
+            outputs[name] = manifest.outputs.mapValues(\.digest)
         }
         return (keys, outputs, stale)
     }

@@ -26,7 +26,7 @@ enum ShowCommand {
                 d["outputs"] = m.outputs.mapValues { ["digest": $0.digest.hex, "size": $0.size, "tree": $0.isTree] as [String: Any] }
                 d["seconds"] = m.run.seconds
                 d["started"] = m.run.started
-                d["log"] = m.run.log.map { store.objectPath($0) } ?? NSNull()
+                d["log"] = m.run.log.map { store.displayPath(of: $0) } ?? NSNull()
             }
             CLI.printJSON(d)
             return 0
@@ -44,7 +44,7 @@ enum ShowCommand {
             }
             lines.append(String(format: "ran for %.2fs at %@", m.run.seconds,
                                 ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: m.run.started))))
-            if let log = m.run.log { lines.append("log: \(store.objectPath(log))") }
+            if let log = m.run.log { lines.append("log: \(store.displayPath(of: log))") }
         } else {
             lines.append("outputs: not in the store (never built, failed, or removed by gc)")
         }

@@ -4,7 +4,7 @@ import NodeKit
 import WorkflowPlan
 import WorkflowSpec
 
-/// `judgeflow status FILE`: every stale node and why, decided by `StatusPlanner`.
+/// `judgeflow status FILE`: every stale node and why, as `Graph.decide` decides it for `run` too.
 enum StatusCommand {
     static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json"])
@@ -17,15 +17,16 @@ enum StatusCommand {
     static func report(graph: Graph, store: ArtifactStore, id: String, json: Bool, verb: String) throws(CLIError) -> Int32 {
         let previous: WorkflowRecord?
         do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
-        var planner = StatusPlanner(graph: graph, store: store, previous: previous)
-        let entries: [StatusPlanner.Entry]
-        do { entries = try planner.plan() } catch { throw .store(error) }
-        let stale = entries.filter { $0.staleness != .upToDate }
+        let entries: [(name: String, decision: Decision)]
+        do {
+            entries = try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
+        } catch { throw .store(error) }
+        let stale = entries.filter { $0.decision.mustRun }
         if json {
             CLI.printJSON([
                 "workflow": graph.workflow.file,
-                "nodes": entries.map { e -> [String: Any] in
-                    var d: [String: Any] = ["name": e.name, "reasons": e.staleness.reasons]
+                "nodes": entries.map { (name, e) -> [String: Any] in
+                    var d: [String: Any] = ["name": name, "reasons": e.staleness.reasons]
                     switch e.staleness {
                     case .upToDate: d["state"] = "up-to-date"
                     case .stale: d["state"] = "stale"
@@ -40,8 +41,8 @@ enum StatusCommand {
             return 0
         }
         var lines: [String] = []
-        for e in stale { lines.append("\(verb): \(e.name)\n    " + e.staleness.reasons.joined(separator: "\n    ")) }
-        for e in entries where !e.restores.isEmpty { lines.append("restore: \(e.name) (\(e.restores.joined(separator: ", ")))") }
+        for (name, e) in stale { lines.append("\(verb): \(name)\n    " + e.staleness.reasons.joined(separator: "\n    ")) }
+        for (name, e) in entries where !e.restores.isEmpty { lines.append("restore: \(name) (\(e.restores.joined(separator: ", ")))") }
         lines.append(stale.isEmpty ? "everything is up to date (\(entries.count) nodes)"
                                    : "\(stale.count) of \(entries.count) nodes \(verb == "stale" ? "are stale" : "would run")")
         print(lines.joined(separator: "\n"))

@@ -20,7 +20,7 @@ extension Executor {
             let keyLock = try store.lockKey(key)
             defer { withExtendedLifetime(keyLock) {} }
             if !force, let manifest = store.manifest(for: key) {
-                try checkout(node, manifest)
+                try restore(graph.restores(i, manifest: manifest, workspace: workspace), from: manifest)
                 return Completion(node: i, outcome: .builtElsewhere, outputs: manifest.outputs)
             }
             let work = try store.makeWorkDirectory()
@@ -43,7 +43,7 @@ extension Executor {
             }
             let reporter = self.reporter, name = node.name
             let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
-                                      workspace: graph.workflow.directory, scratchDirectory: scratch,
+                                      workspace: workspace.directory, scratchDirectory: scratch,
                                       resumeDirectory: try store.resumeDirectory(for: key),
                                       threads: options.threadsPerNode, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
@@ -90,7 +90,7 @@ extension Executor {
     /// even that fails, e.g. on a full disk: the node's own error is what gets reported).
     func keepLog(_ path: String) -> String? {
         guard let bytes = FileManager.default.contents(atPath: path), let digest = try? store.put(Array(bytes)) else { return nil }
-        return store.objectPath(digest)
+        return store.displayPath(of: digest)
     }
 }
 

@@ -39,14 +39,18 @@ public struct RunSummary: Sendable {
 
 public final class Executor: @unchecked Sendable {
     let graph: Graph
-    let store: ArtifactStore
+    let store: any ArtifactStorage
+    let workspace: any Workspace
     let options: RunOptions
     let reporter: ProgressReporter
     let workflowID: String
 
-    public init(graph: Graph, store: ArtifactStore, options: RunOptions, reporter: ProgressReporter, workflowID: String) {
+    /// `workspace` defaults to the workflow's directory on disk.
+    public init(graph: Graph, store: any ArtifactStorage, options: RunOptions, reporter: ProgressReporter, workflowID: String,
+                workspace: (any Workspace)? = nil) {
         self.graph = graph
         self.store = store
+        self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory)
         self.options = options
         self.reporter = reporter
         self.workflowID = workflowID
@@ -74,7 +78,6 @@ public final class Executor: @unchecked Sendable {
         var outputs: [Int: [String: OutputRef]] = [:]
         var outcomes: [Int: NodeOutcome] = [:]
         var records: [String: NodeRecord] = [:]
-        var hashes = FileHashCache()
         var pending = graph.nodes.map { node in node.dependencies.filter(selected.contains).count }
         var ready = graph.order.filter { selected.contains($0) && pending[$0] == 0 }
         let completions = CompletionQueue()
@@ -102,24 +105,25 @@ public final class Executor: @unchecked Sendable {
                     settle(i, .skipped(reason: "upstream \(graph.nodes[bad].name) did not succeed"), nil)
                     continue
                 }
-                let inputs: NodeKeyInputs
-                do { inputs = try KeyResolver.keyInputs(for: node, graph: graph, outputs: outputs, hashes: &hashes) } catch {
+                let decision: Decision
+                do {
+                    decision = try graph.decide(i, outputs: outputs, cache: store, workspace: workspace,
+                                                previous: { previous?.nodes[node.name] }, forced: forced.contains(i))
+                } catch {
                     settle(i, .failed(message: error.description, logTail: "", logPath: nil), nil)
                     continue
                 }
-                records[node.name] = KeyResolver.record(inputs)
-                if !forced.contains(i), let manifest = store.manifest(for: inputs.key) {
-                    do { try checkout(node, manifest) } catch {
+                guard let inputs = decision.inputs else { continue }
+                records[node.name] = inputs.record
+                if let manifest = decision.manifest {
+                    do { try restore(decision.restores, from: manifest) } catch {
                         settle(i, .failed(message: error.description, logTail: "", logPath: nil), nil)
                         continue
                     }
                     settle(i, .cached, manifest.outputs)
                     continue
                 }
-                let reasons = forced.contains(i) ? ["forced"] : StalenessExplainer.changes(
-                    now: inputs, type: node.type.name, implementation: node.type.implementationVersion,
-                    params: node.identityParams, previous: previous?.nodes[node.name])
-                reporter.started(node.name, reasons: reasons)
+                reporter.started(node.name, reasons: decision.staleness.reasons)
                 running += 1
                 let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
                 let force = forced.contains(i)
@@ -147,14 +151,11 @@ public final class Executor: @unchecked Sendable {
         return RunSummary(outcomes: named, seconds: Date().timeIntervalSince(startTime))
     }
 
-    /// Restores a cached node's workspace files when they are missing or were edited.
-    func checkout(_ node: PlannedNode, _ manifest: Manifest) throws(StoreError) {
-        for path in node.workspaceWrites {
+    /// Writes a cached node's workspace files back (the decision listed those missing or edited).
+    func restore(_ paths: [String], from manifest: Manifest) throws(StoreError) {
+        for path in paths {
             guard let ref = manifest.outputs[path] else { continue }
-            let target = graph.workflow.directory + "/" + path
-            if (try? ArtifactStore.hashFile(target).0) != ref.digest {
-                try store.materialize(ref, at: target)
-            }
+            try store.materialize(ref, at: workspace.directory + "/" + path)
         }
     }
 }

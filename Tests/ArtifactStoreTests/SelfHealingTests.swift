@@ -37,7 +37,7 @@ import Testing
         let key = Digest.of("dir-key")
         try store.record(Manifest(key: key, node: "dir", type: "t", implementation: "1", outputs: ["d": tree], run: run))
         #expect(store.manifest(for: key) != nil)
-        try corrupt(store.objectPath(Digest.of("second")))
+        try corrupt(store.displayPath(of: Digest.of("second")))
         // A reader finds the corruption and moves the blob aside …
         #expect(throws: StoreError.self) { try store.materialize(tree, at: temporaryDirectory() + "/out") }
         // … and from then on the manifest no longer counts: the next run rebuilds its producer.
@@ -62,7 +62,7 @@ import Testing
     @Test func puttingBytesWhoseBlobWasCorruptedInPlaceReplacesIt() throws {
         let store = try ArtifactStore(root: temporaryDirectory())
         let d = try store.put(Array("payload".utf8))
-        try corrupt(store.objectPath(d))
+        try corrupt(store.displayPath(of: d))
         #expect(try store.put(Array("payload".utf8)) == d)
         #expect(try store.read(d) == Array("payload".utf8))
     }
@@ -89,7 +89,7 @@ import Testing
         let root = temporaryDirectory()
         let store = try ArtifactStore(root: root)
         let d = try store.put(Array("precious".utf8))
-        try corrupt(store.objectPath(d))
+        try corrupt(store.displayPath(of: d))
         // A quarantine that cannot be written to (as on a read-only store): renames into it fail.
         try FileManager.default.removeItem(atPath: root + "/quarantine")
         try Data().write(to: URL(fileURLWithPath: root + "/quarantine"))

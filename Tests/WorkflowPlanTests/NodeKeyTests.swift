@@ -6,9 +6,7 @@ import WorkflowSpec
 @Suite struct NodeKeyTests {
     func key(_ yaml: String, node: String = "a") throws -> Digest {
         let g = try graph(yaml)
-        let n = g.nodes[g.index(of: node)!]
-        var hashes = FileHashCache()
-        return try KeyResolver.keyInputs(for: n, graph: g, outputs: [:], hashes: &hashes).key
+        return try g.keyInputs(g.index(of: node)!, outputs: [:], workspace: MemoryWorkspace()).key
     }
 
     @Test func keyIgnoresFormattingKeyOrderAndComments() throws {
