@@ -3,7 +3,7 @@
 /// caption or row list of the same image — puts in that cell (`i see a large red circle`, or `i see
 /// nothing`), and each object of its own answer in a cell the response does not mention is named after
 /// them (`misses a large red circle`). The verdict then compares two short phrases per claim instead of
-/// two long captions, where one altered detail was easy to miss (docs/RESULTS.md, session 5).
+/// two long captions, where one altered detail was easy to miss (docs/design-notes.md, "Claim-by-claim checks").
 ///
 /// Built from the response and the judge's own trace by the world's layout, never from ground truth.
 /// A mention is read leniently — whatever words name the object, then `in [row R] column C` — so a
