@@ -15,12 +15,9 @@ public enum GEMM {
     static let mc = 144
     static let nc = 2048
 
-    /// Defaults to the machine's core count; set once at start-up by the program.
-    nonisolated(unsafe) public static var defaultThreads = 1
-
     public static func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int,
                              epilogue: GEMMEpilogue = .none) {
         guard m > 0, n > 0 else { return }
         precondition(epilogue.bias == nil || beta == 0, "a GEMM bias replaces beta·C; pass beta 0")
@@ -35,7 +32,7 @@ public enum GEMM {
         let problem = Problem(a: MatrixView(base: a, rs: transA == .none ? lda : 1, cs: transA == .none ? 1 : lda),
                               b: MatrixView(base: b, rs: transB == .none ? ldb : 1, cs: transB == .none ? 1 : ldb),
                               c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta, epilogue: epilogue)
-        let t = max(1, min(threads ?? defaultThreads, m * n * k < 96 * 96 * 96 ? 1 : 8))
+        let t = max(1, min(threads, m * n * k < 96 * 96 * 96 ? 1 : 8))
         if t == 1 {
             problem.block(rows: 0..<m, columns: 0..<n)
         } else {

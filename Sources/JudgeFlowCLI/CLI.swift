@@ -17,7 +17,9 @@ public enum CLI {
       run FILE [--set k=v]... [--dry-run] [-j N] [--only NODE]... [--force NODE]... [--fail-fast] [-v] [-q]
                            run a workflow (FILE.yaml, or FILE.lock to reproduce a locked run);
                            a failure skips its dependents and independent nodes still run
-                           (keep-going) unless --fail-fast
+                           (keep-going, the default; -k says so explicitly) unless --fail-fast;
+                           -j bounds the nodes running at once (default: the core count), and the
+                           nodes running at once share the cores
       status FILE [--set k=v]... [--json]
                            list stale nodes and why
       dag FILE [--format text|dot|mermaid] [--json]

@@ -4,7 +4,7 @@ import WorkflowPlan
 /// `judgeflow dag FILE`: the DAG as text, Graphviz dot, Mermaid or JSON.
 enum DagCommand {
     static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--set", "--format", "--store"], booleans: ["--json"])
+        let args = try Arguments(argv, valued: ["--set", "--format"], booleans: ["--json"])
         let graph = try CLI.loadGraph(try CLI.workflowPath(args), overrides: args.all("--set"), registry: registry)
         let edges = graph.order.flatMap { i in graph.nodes[i].dependencies.map { (graph.nodes[$0].name, graph.nodes[i].name) } }
         if args.flag("--json") {

@@ -28,7 +28,6 @@ enum EvalCommand {
                 // Verdicts do not depend on the thread count (the GEMM splits C into disjoint ranges).
                 let threads = ProcessInfo.processInfo.activeProcessorCount
                 let model = try Checkpoint.load(checkpoint, threads: threads)
-                GEMM.defaultThreads = threads
                 judgements = try BenchmarkJudging.judge(items, directory: (path as NSString).deletingLastPathComponent, model: model)
             } catch {
                 throw .failed("judge \(judge): \(error)")

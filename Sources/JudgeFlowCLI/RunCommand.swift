@@ -24,7 +24,9 @@ enum RunCommand {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var options = RunOptions(jobs: try args.int("--jobs") ?? cores, only: args.all("--only"),
-                                 force: args.all("--force"), threadsPerNode: cores)
+                                 force: args.all("--force"), threads: cores)
+        // Keep-going is the default; `-k` is accepted for make and Snakemake habits, and contradicts --fail-fast.
+        if args.flag("--keep-going") && args.flag("--fail-fast") { throw .usage("choose one of --keep-going and --fail-fast") }
         options.failFast = args.flag("--fail-fast")
         let progress = TerminalProgress(live: CLI.isTerminal(), verbose: args.flag("--verbose"), quiet: args.flag("--quiet"))
         let summary: RunSummary

@@ -39,7 +39,6 @@ public struct JudgeTracesNode: NodeType {
 
     public func run(_ context: NodeContext) throws {
         let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         var pairs: [Pair] = []
         var world: WorldRef?
         for artifact in context.inputs["pairs"] ?? [] {
@@ -111,7 +110,6 @@ public struct JudgeTrainNode: NodeType {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let model = try Checkpoint.load(try context.input("init").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         let tok = model.tokenizer
         let verdictWeight = Float(try p.double("verdict_weight"))
         var sets: [[Example]] = []
@@ -158,7 +156,6 @@ public struct JudgeEvalNode: NodeType {
 
     public func run(_ context: NodeContext) throws {
         let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         let dir = try context.input("benchmark").path
         let items = try BenchmarkFile.read(dir + "/items.jsonl")
         let judgements = try BenchmarkJudging.judge(items, directory: dir, model: model) { context.progress($0, "evaluating") }

@@ -31,7 +31,6 @@ public struct PolicyEvalNode: NodeType {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let model = try Checkpoint.load(try context.input("model").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         let seed = try p.seed("seed") ^ 0x5EED_0E7A_0000_0000
         let world = WorldRef(seed: seed, world: try WorldParams.config(p))
         let count = try p.int("count")

@@ -52,7 +52,6 @@ public struct PretrainNode: NodeType {
         let config = ModelConfig(vocab: tokenizer.count, d: try p.int("d"), layers: try p.int("layers"), heads: try p.int("heads"),
                                  maxText: try p.int("max_text"), imageSize: world.imageSize, prefixAttention: try p.bool("prefix_attention"))
         if let problem = config.problem { throw NodeError.invalid("model.pretrain: \(problem)") }
-        GEMM.defaultThreads = context.threads
         let examples = InstructionData.examples(seed: try p.seed("seed"), scenes: try p.int("scenes"), world: world, tokenizer: tokenizer,
                                                 perScene: try p.int("questions_per_scene"))
         context.log("\(examples.count) instruction examples from \(try p.int("scenes")) scenes")

@@ -57,7 +57,6 @@ public struct ClosedPairsNode: NodeType {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         let world = WorldRef(seed: try p.seed("seed"), world: try WorldParams.config(p))
         let count = try p.int("count"), n = try p.int("samples"), iteration = try p.int("iteration")
         let first = (try p.int("first_scene")) + iteration * count * 4
@@ -201,7 +200,6 @@ public struct OpenPairsNode: NodeType {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
-        GEMM.defaultThreads = context.threads
         let world = WorldRef(seed: try p.seed("seed"), world: try WorldParams.config(p))
         var mix: [ErrorInjector.Kind: Double] = [:]
         for (k, v) in try p.map("mix") {

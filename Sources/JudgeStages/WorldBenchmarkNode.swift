@@ -36,7 +36,6 @@ public struct WorldBenchmarkNode: NodeType {
         let builder = BenchmarkBuilder(style: style, seed: UInt64(truncatingIfNeeded: try context.params.int("seed")),
                                        itemsPerCategory: count, world: try WorldParams.config(context.params))
         let samplers = try (context.inputs["samplers"] ?? []).map { try Checkpoint.load($0.path, threads: context.threads) }
-        GEMM.defaultThreads = context.threads
         let drafts = SampledNegatives.apply(builder.drafts(), builder: builder, samplers: samplers,
                                             share: try context.params.double("sampled_share"), seed: builder.seed)
         let directory = context.outputPath("benchmark")

@@ -10,7 +10,7 @@ extension Executor {
     /// Builds one node on a worker thread: takes the key's lock (a concurrent run building the same key
     /// makes this one wait and then reuse its result), verifies and hands over inputs, runs the node type,
     /// stores every output and only then records the manifest.
-    func execute(_ i: Int, inputs: NodeKeyInputs, upstream: [String: [OutputRef]], force: Bool) -> Completion {
+    func execute(_ i: Int, inputs: NodeKeyInputs, upstream: [String: [OutputRef]], force: Bool, threads: Int) -> Completion {
         let node = graph.nodes[i]
         let key = inputs.key
         let started = Date()
@@ -45,7 +45,7 @@ extension Executor {
             let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
                                       workspace: workspace.directory, scratchDirectory: scratch,
                                       resumeDirectory: try store.resumeDirectory(for: key),
-                                      threads: options.threadsPerNode, log: { log.write($0) },
+                                      threads: threads, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
             // The node's own error comes first; a log that could not be written (a full disk) fails it too.
             func failed(_ error: String) -> Completion {
@@ -76,7 +76,7 @@ extension Executor {
             let seconds = Date().timeIntervalSince(started)
             let run = RunRecord(started: started.timeIntervalSince1970, seconds: seconds, exitStatus: 0, log: logDigest,
                                 params: Value.map(node.identityParams).canonicalJSON,
-                                inputs: inputs.recordedInputs, threads: options.threadsPerNode)
+                                inputs: inputs.recordedInputs, threads: threads)
             try store.record(Manifest(key: key, node: node.name, type: node.type.name,
                                       implementation: node.type.implementationVersion, outputs: outs, run: run))
             store.clearResumeDirectory(for: key)

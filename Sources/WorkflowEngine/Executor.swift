@@ -3,26 +3,32 @@ import Foundation
 import WorkflowPlan
 import WorkflowSpec
 
-/// WorkflowEngine: runs a `Graph` against an `ArtifactStore` — skips nodes whose key is stored, runs
-/// the rest in parallel (`jobs` at once), records outputs atomically, and keeps the workflow's record
-/// for `status`. Keep-going semantics: a failed node skips its dependents while independent branches
-/// finish; the run then reports failure and the next run resumes from the cache.
+/// WorkflowEngine: runs a `Graph` against an `ArtifactStorage` — skips the nodes `Graph.decide` finds up
+/// to date, runs the rest in parallel (at most `jobs` at once), records outputs atomically, and keeps the
+/// workflow's record for `status`. Keep-going semantics: a failed node skips its dependents while
+/// independent branches finish; the run then reports failure and the next run resumes from the cache.
+///
+/// Thread budget: the nodes running at once share `threads` cores. A node starting gets an equal share
+/// of the cores not held, split over the nodes ready to start with it (at least one), and keeps it until
+/// it ends; a node waits while every core is held. A lone node thus gets every core, two ready nodes one
+/// each on two cores, and the threads asked for never exceed the cores. Outputs are bitwise the same
+/// whatever a node's share (every node type's contract).
 public struct RunOptions: Sendable {
     public var jobs: Int
     /// Run only these nodes and what they need.
     public var only: [String] = []
     /// Rerun these nodes even if their key is stored.
     public var force: [String] = []
-    /// Threads a node may use (outputs never depend on it).
-    public var threadsPerNode: Int
+    /// The thread budget: the cores that the nodes running at once share (outputs never depend on it).
+    public var threads: Int
     /// Stop starting nodes after the first failure (default: keep going with independent branches).
     public var failFast = false
 
-    public init(jobs: Int, only: [String] = [], force: [String] = [], threadsPerNode: Int) {
+    public init(jobs: Int, only: [String] = [], force: [String] = [], threads: Int) {
         self.jobs = max(1, jobs)
         self.only = only
         self.force = force
-        self.threadsPerNode = max(1, threadsPerNode)
+        self.threads = max(1, threads)
     }
 }
 
@@ -80,8 +86,10 @@ public final class Executor: @unchecked Sendable {
         var records: [String: NodeRecord] = [:]
         var pending = graph.nodes.map { node in node.dependencies.filter(selected.contains).count }
         var ready = graph.order.filter { selected.contains($0) && pending[$0] == 0 }
+        /// Decided stale, waiting for a job slot and a share of the cores.
+        var runnable: [(node: Int, inputs: NodeKeyInputs, reasons: [String])] = []
+        var held: [Int: Int] = [:]
         let completions = CompletionQueue()
-        var running = 0
 
         func settle(_ i: Int, _ outcome: NodeOutcome, _ outs: [String: OutputRef]?) {
             outcomes[i] = outcome
@@ -92,13 +100,18 @@ public final class Executor: @unchecked Sendable {
                 if pending[d] == 0 { ready.append(d) }
             }
         }
+        func failFastReason() -> String? {
+            guard options.failFast, let failed = outcomes.first(where: { if case .failed = $0.value { true } else { false } })
+            else { return nil }
+            return "--fail-fast after \(graph.nodes[failed.key].name) failed"
+        }
 
-        while !ready.isEmpty || running > 0 {
-            while let i = ready.first, running < options.jobs {
-                ready.removeFirst()
+        while !ready.isEmpty || !runnable.isEmpty || !held.isEmpty {
+            while !ready.isEmpty {
+                let i = ready.removeFirst()
                 let node = graph.nodes[i]
-                if options.failFast, let failed = outcomes.first(where: { if case .failed = $0.value { true } else { false } }) {
-                    settle(i, .skipped(reason: "--fail-fast after \(graph.nodes[failed.key].name) failed"), nil)
+                if let reason = failFastReason() {
+                    settle(i, .skipped(reason: reason), nil)
                     continue
                 }
                 if let bad = node.dependencies.first(where: { outputs[$0] == nil }) {
@@ -121,19 +134,31 @@ public final class Executor: @unchecked Sendable {
                         continue
                     }
                     settle(i, .cached, manifest.outputs)
-                    continue
-                }
-                reporter.started(node.name, reasons: decision.staleness.reasons)
-                running += 1
-                let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
-                let force = forced.contains(i)
-                Thread.detachNewThread { [self] in
-                    completions.push(execute(i, inputs: inputs, upstream: upstream, force: force))
+                } else {
+                    runnable.append((i, inputs, decision.staleness.reasons))
                 }
             }
-            if running > 0 {
+            let free = options.threads - held.values.reduce(0, +)
+            if let next = runnable.first, held.count < options.jobs, free > 0 {
+                runnable.removeFirst()
+                if let reason = failFastReason() {
+                    settle(next.node, .skipped(reason: reason), nil)
+                    continue
+                }
+                let share = max(1, free / min(runnable.count + 1, options.jobs - held.count))
+                held[next.node] = share
+                let node = graph.nodes[next.node]
+                reporter.started(node.name, reasons: next.reasons)
+                let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
+                let force = forced.contains(next.node)
+                Thread.detachNewThread { [self] in
+                    completions.push(execute(next.node, inputs: next.inputs, upstream: upstream, force: force, threads: share))
+                }
+                continue
+            }
+            if !held.isEmpty {
                 let done = completions.pop()
-                running -= 1
+                held[done.node] = nil
                 settle(done.node, done.outcome, done.outputs)
             }
         }

@@ -1,7 +1,8 @@
 import ArtifactStore
 import WorkflowSpec
 
-/// Why a node must run — decided here, displayed by `status`, `run` and `--dry-run` alike.
+/// Why a node must run — decided by `Graph.decide` (Decision.swift), displayed by `status`, `run` and
+/// `--dry-run` alike.
 public enum Staleness: Sendable, Equatable {
     /// Up to date: its key has a complete manifest in the store.
     case upToDate

@@ -16,7 +16,6 @@ enum ModelBench {
         let config = ModelConfig(vocab: vocab, d: d, layers: layers, heads: heads, maxText: text, imageSize: image)
         if let problem = config.problem { throw .usage(problem) }
         guard text > 32 else { throw .usage("--text must exceed the 32 prompt tokens") }
-        GEMM.defaultThreads = threads
         let model = Model(config: config, tokenizer: Tokenizer(vocabulary: (0..<(vocab - Tokenizer.specials.count)).map { "w\($0)" }),
                           seed: 0, threads: threads)
         var rng = SeededRandom(seed: 1)

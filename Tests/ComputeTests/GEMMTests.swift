@@ -62,7 +62,7 @@ func close(_ x: [Float], _ y: [Float], k: Int) -> Bool {
         var c = [Float](repeating: .nan, count: 4)
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 0, 0, 1]
         a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-            GEMM.sgemm(.none, .none, m: 2, n: 2, k: 2, a: pa.baseAddress!, lda: 2, b: pb.baseAddress!, ldb: 2, c: pc.baseAddress!, ldc: 2)
+            GEMM.sgemm(.none, .none, m: 2, n: 2, k: 2, a: pa.baseAddress!, lda: 2, b: pb.baseAddress!, ldb: 2, c: pc.baseAddress!, ldc: 2, threads: 1)
         } } }
         #expect(c == [1, 2, 3, 4])
     }

@@ -10,8 +10,21 @@ import WorkflowSpec
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var runs: [String] = []
+    private var live = 0
+    private(set) var mostThreadsAtOnce = 0
+    var shares: [Int] = []
     func add(_ name: String) { lock.withLock { runs.append(name) } }
     var names: [String] { lock.withLock { runs.sorted() } }
+    /// Holds `threads` for a moment, recording the most threads held by nodes at once.
+    func hold(_ threads: Int) {
+        lock.withLock {
+            live += threads
+            shares.append(threads)
+            mostThreadsAtOnce = max(mostThreadsAtOnce, live)
+        }
+        usleep(30_000)
+        lock.withLock { live -= threads }
+    }
 }
 
 private struct EchoNode: NodeType {
@@ -24,6 +37,7 @@ private struct EchoNode: NodeType {
     func outputs(params: [String: Value]) -> [String] { ["out"] }
     func run(_ context: NodeContext) throws {
         counter.add(context.nodeName)
+        counter.hold(context.threads)
         var bytes = Array(try context.params.string("text").utf8)
         if let input = context.inputs["in"]?.first { bytes += Array(FileManager.default.contents(atPath: input.path) ?? Data()) }
         try Data(bytes).write(to: URL(fileURLWithPath: context.outputPath("out")))
@@ -48,7 +62,7 @@ private final class SilentReporter: ProgressReporter {
     }
 
     func run(_ g: Graph, _ store: MemoryStore) throws -> RunSummary {
-        try Executor(graph: g, store: store, options: RunOptions(jobs: 2, threadsPerNode: 1), reporter: SilentReporter(),
+        try Executor(graph: g, store: store, options: RunOptions(jobs: 2, threads: 2), reporter: SilentReporter(),
                      workflowID: "w", workspace: MemoryWorkspace()).run()
     }
 
@@ -70,5 +84,23 @@ private final class SilentReporter: ProgressReporter {
         #expect(rerun.ran == 1 && rerun.cached == 1)
         #expect(counter.names == ["a", "b", "b"])
         #expect(try store.read(store.manifest(for: stale[1].decision.key!)!.outputs["out"]!.digest) == Array("threeone".utf8))
+    }
+
+    @Test func nodesRunningAtOnceShareTheThreadBudget() throws {
+        let counter = Counter()
+        let wide = (1...5).map { "  n\($0): {uses: echo, with: {text: \"\($0)\"}}\n" }.joined()
+        let g = try GraphBuilder.build(WorkflowLoader(readFile: { _ in "stages:\n" + wide }).load("w.yaml"),
+                                       registry: NodeRegistry([EchoNode(counter: counter)]))
+        let summary = try Executor(graph: g, store: MemoryStore(), options: RunOptions(jobs: 8, threads: 3), reporter: SilentReporter(),
+                                   workflowID: "w", workspace: MemoryWorkspace()).run()
+        #expect(summary.ran == 5)
+        #expect(counter.mostThreadsAtOnce <= 3)
+        #expect(counter.shares.allSatisfy { $0 >= 1 })
+        let lone = Counter()
+        let single = try GraphBuilder.build(WorkflowLoader(readFile: { _ in "stages:\n  a: {uses: echo}\n" }).load("w.yaml"),
+                                            registry: NodeRegistry([EchoNode(counter: lone)]))
+        _ = try Executor(graph: single, store: MemoryStore(), options: RunOptions(jobs: 8, threads: 3), reporter: SilentReporter(),
+                         workflowID: "w", workspace: MemoryWorkspace()).run()
+        #expect(lone.shares == [3])
     }
 }
