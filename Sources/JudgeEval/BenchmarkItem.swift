@@ -1,9 +1,5 @@
 import Foundation
 
-/// JudgeEval: the judge-benchmark interchange format (JSON Lines), importers for the public
-/// VL-RewardBench and Multimodal RewardBench layouts, and the metrics both benchmarks report. Pure: it
-/// reads and writes files but knows nothing of models; a judge is anything that returns verdicts.
-
 /// One pairwise item: an image, a query, two responses and which one is better.
 public struct BenchmarkItem: Codable, Sendable, Hashable {
     public static let formatVersion = 1

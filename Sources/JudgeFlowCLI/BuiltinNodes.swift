@@ -2,9 +2,9 @@ import JudgeStages
 import NodeKit
 import WorkflowEngine
 
-/// The node types `judgeflow` knows. Adding a node type means adding it to this list.
+/// The node types `judgeflow` knows: `shell` and the loop's (JudgeStages/JudgeNodeTypes.swift).
 public enum BuiltinNodes {
-    public static var registry: NodeRegistry {
-        NodeRegistry([ShellNode()] + JudgeNodeTypes.all)
+    public static func registry() throws(NodeRegistry.DuplicateName) -> NodeRegistry {
+        try NodeRegistry([ShellNode()] + JudgeNodeTypes.all)
     }
 }

@@ -5,8 +5,7 @@ import WorkflowEngine
 import WorkflowPlan
 import WorkflowSpec
 
-/// JudgeFlowCLI: the `judgeflow` commands. Parses arguments, loads workflows, calls the engine and
-/// prints results; the only place where errors become text and exit codes.
+/// The `judgeflow` entry point: `main` dispatches to one command type per subcommand.
 public enum CLI {
     static let usage = """
     judgeflow — declarative, cached workflows for self-improving VLM judges

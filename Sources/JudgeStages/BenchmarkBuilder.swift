@@ -46,7 +46,7 @@ public struct BenchmarkBuilder: Sendable {
         var out: [Draft] = []
         var sceneIndex = 0
         for (c, category) in style.categories.enumerated() {
-            var rng = WorldRandom(seed: seed, stream: 40 + UInt64(c), index: 0)
+            var rng = WorldRandom(seed: seed, stream: RandomStream.benchmarkCategories + UInt64(c), index: 0)
             var made = 0, attempts = 0
             while made < itemsPerCategory && attempts < itemsPerCategory * 50 {
                 attempts += 1

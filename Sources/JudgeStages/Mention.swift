@@ -1,9 +1,5 @@
 import SyntheticWorld
 
-/// JudgeStages: the self-improvement loop — preference-pair synthesis (error injection, majority
-/// vote), judge traces, filtering, data mixing, training and evaluation — as node types, with their
-/// decision logic kept in pure functions that tests pin down.
-
 /// One object mention inside an open-ended answer, in the world's grammar:
 /// caption `a small red circle in row 1 column 2` or list item `a small red circle in column 2`.
 /// `count` > 1 is the plural form a count error writes (`2 small red circles`).

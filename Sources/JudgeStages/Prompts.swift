@@ -38,7 +38,7 @@ public enum InstructionData {
         for i in 0..<scenes {
             let scene = SceneGenerator.scene(seed: seed, index: i, config: world)
             let patches = Patches.features(rgb: Renderer.render(scene).pixels, size: world.imageSize, patch: 8)
-            var rng = WorldRandom(seed: seed, stream: 2, index: UInt64(i))
+            var rng = WorldRandom(seed: seed, stream: RandomStream.instructions, index: UInt64(i))
             var made = 0, tries = 0
             while made < perScene && tries < perScene * 4 {
                 tries += 1

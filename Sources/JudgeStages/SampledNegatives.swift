@@ -16,7 +16,7 @@ public enum SampledNegatives {
     public static func apply(_ drafts: [BenchmarkBuilder.Draft], builder: BenchmarkBuilder, samplers: [Model], share: Double,
                              seed: UInt64) -> [BenchmarkBuilder.Draft] {
         guard !samplers.isEmpty, share > 0 else { return drafts }
-        var rng = WorldRandom(seed: seed, stream: 77, index: 0)
+        var rng = WorldRandom(seed: seed, stream: RandomStream.sampledNegatives, index: 0)
         var chosen: [[Int]] = Array(repeating: [], count: samplers.count)
         var next = 0
         for (i, d) in drafts.enumerated() where categories.contains(d.item.category) && Double(rng.below(1 << 20)) < share * Double(1 << 20) {

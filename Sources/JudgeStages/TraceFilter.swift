@@ -30,6 +30,35 @@ public enum TraceFilter {
     public static func kept(_ margins: [(straight: Double, swapped: Double)], rule: AgreementRule) -> [Int] {
         margins.indices.filter { rule.agrees(straight: margins[$0].straight, swapped: margins[$0].swapped) }
     }
+
+    /// The scored traces that agree (by `rule`, and with `consistent` also by `TraceConsistency`), in their
+    /// order, with per-family counts of pairs seen and kept.
+    public static func keep(_ scored: [ScoredTrace], rule: AgreementRule, consistent: Bool)
+        -> (kept: [KeptTrace], totals: [String: (seen: Int, kept: Int)]) {
+        var kept: [KeptTrace] = []
+        var totals: [String: (seen: Int, kept: Int)] = [:]
+        for s in scored {
+            let pair = s.pair
+            let agrees = rule.agrees(straight: Double(s.straight), swapped: Double(s.swapped))
+                && (!consistent || TraceConsistency.consistent(trace: s.trace, with: pair))
+            totals[pair.family, default: (0, 0)].seen += 1
+            if agrees {
+                totals[pair.family, default: (0, 0)].kept += 1
+                kept.append(KeptTrace(scene: pair.scene, family: pair.family, question: pair.question, trace: s.trace,
+                                      preferred: pair.preferred, rejected: pair.rejected))
+            }
+        }
+        return (kept, totals)
+    }
+}
+
+/// One judged pair as `judge.traces` writes it: the pair, the judge's trace, and its verdict margin in
+/// each order (`straight` with the preferred response first, `swapped` with it second).
+public struct ScoredTrace: Codable, Sendable, Equatable {
+    public var pair: Pair
+    public var trace: String
+    public var straight: Float
+    public var swapped: Float
 }
 
 /// A trace that reaches the verdict for the right reason. The judge's trace is its own answer; on a

@@ -3,9 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// ModelBackend: real VLMs and LLMs behind an OpenAI-compatible HTTP API (`POST {base}/chat/completions`),
-/// for node types that can hand a step to a model server instead of the embedded model. This file owns
-/// the wire format and the blocking call; what to ask is decided by the callers.
+/// One message of a chat request or reply.
 public struct ChatMessage: Codable, Sendable, Equatable {
     public var role: String
     public var content: String

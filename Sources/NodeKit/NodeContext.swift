@@ -73,12 +73,21 @@ public enum NodeError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The node types a program knows, by name. Adding a type means adding it to one registry list.
+/// The node types a program knows, by name. Adding a type means adding it to one registry list; two
+/// types of one name are an error, never a silent choice.
 public struct NodeRegistry: Sendable {
     public private(set) var types: [String: any NodeType] = [:]
 
-    public init(_ types: [any NodeType]) {
-        for type in types { self.types[type.name] = type }
+    public struct DuplicateName: Error, CustomStringConvertible {
+        public var name: String
+        public var description: String { "two node types are named '\(name)'" }
+    }
+
+    public init(_ types: [any NodeType]) throws(DuplicateName) {
+        for type in types {
+            guard self.types[type.name] == nil else { throw DuplicateName(name: type.name) }
+            self.types[type.name] = type
+        }
     }
 
     public subscript(name: String) -> (any NodeType)? { types[name] }

@@ -1,6 +1,3 @@
-/// NodeKit: the contract between the engine and the node types that plug into it. It depends on
-/// nothing; the engine, the CLI and every node-type library depend on it.
-///
 /// A node type has a name (`uses:`), an implementation version (part of every node key: bump it when
 /// a change could alter outputs), a params schema, named inputs and outputs, and a `run` that reads
 /// its inputs and writes each output under `context.outputDirectory/<output name>` (a file or a

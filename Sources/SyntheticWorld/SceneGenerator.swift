@@ -18,7 +18,7 @@ public struct WorldConfig: Sendable, Hashable, Codable {
 public enum SceneGenerator {
     /// Scene number `index` of the world `seed`: independent of every other index.
     public static func scene(seed: UInt64, index: Int, config: WorldConfig = WorldConfig()) -> Scene {
-        var rng = WorldRandom(seed: seed, stream: 1, index: UInt64(index))
+        var rng = WorldRandom(seed: seed, stream: RandomStream.scenes, index: UInt64(index))
         let cells = config.grid * config.grid
         let count = config.minObjects + rng.below(max(1, min(config.maxObjects, cells) - config.minObjects + 1))
         var free = Array(0..<cells)

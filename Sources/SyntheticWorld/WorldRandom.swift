@@ -1,8 +1,3 @@
-/// SyntheticWorld: the embedded, procedurally generated visual world — scenes of shapes in a grid,
-/// rendered to small RGB images, with questions whose ground truth is known. Pure and deterministic:
-/// the same seed gives the same scene, pixels and questions on every machine. It depends only on zlib
-/// (for PNG) and on Compute's seeded generator.
-
 /// The world's random source: Compute's `SeededRandom` (SplitMix64) plus the helpers scene and question
 /// generation need, and streams derived from `(seed, stream, index)` so every scene and question can be
 /// drawn independently of every other.

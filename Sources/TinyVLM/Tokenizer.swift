@@ -1,7 +1,3 @@
-/// TinyVLM: the embedded vision-language model — a GPT-2-style decoder with an image-patch prefix —
-/// its word-level tokenizer, safetensors checkpoints, batched generation and training, all on the
-/// Compute module.
-
 /// Word-level tokenizer over a closed vocabulary plus special tokens. Text is split on spaces; a word
 /// outside the vocabulary becomes `<unk>`. Saved inside every checkpoint so a checkpoint is self-contained.
 public struct Tokenizer: Sendable, Equatable, Codable {

@@ -1,10 +1,6 @@
 import ArtifactStore
 import WorkflowSpec
 
-/// WorkflowPlan: turns a `ResolvedWorkflow` into a checked DAG bound to node types (`Graph`), derives
-/// node keys, and decides — with the reason, in the same code — whether each node is up to date
-/// (`Graph.decide`). Pure: the store's action cache and the workspace come in through read-only protocols.
-
 /// A node bound to its type, with params completed by defaults and edges resolved to node indices.
 public struct PlannedNode: Sendable {
     public let index: Int

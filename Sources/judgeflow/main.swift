@@ -2,4 +2,9 @@
 import Foundation
 import JudgeFlowCLI
 
-exit(CLI.main(Array(CommandLine.arguments.dropFirst()), registry: BuiltinNodes.registry))
+do {
+    exit(CLI.main(Array(CommandLine.arguments.dropFirst()), registry: try BuiltinNodes.registry()))
+} catch {
+    FileHandle.standardError.write(Data("judgeflow: \(error)\n".utf8))
+    exit(1)
+}

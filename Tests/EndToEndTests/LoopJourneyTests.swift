@@ -18,23 +18,26 @@ import Testing
         let p = Project()
         let cold = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny)
         #expect(cold.status == 0, "\(cold.stderr.suffix(2000))")
-        // 14 nodes; at this toy size some iterations produce identical artifacts, which the store dedupes.
-        #expect((cold.counts?.ran ?? 0) + (cold.counts?.cached ?? 0) == 14 && cold.counts?.failed == 0)
+        // 16 nodes; at this toy size some iterations produce identical artifacts, which the store dedupes.
+        #expect((cold.counts?.ran ?? 0) + (cold.counts?.cached ?? 0) == 16 && cold.counts?.failed == 0)
         let again = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny)
-        #expect(again.counts?.ran == 0 && again.counts?.cached == 14)
-        let status = p.judgeflow(["status", quickstart(), "--store", "store"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
-        #expect(status.stdout.contains("stale: traces@2\n    param rule changed \"position-free\" → \"both-orders\""))
-        let edited = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny + ["--set", "traces@2.rule=both-orders"])
+        #expect(again.counts?.ran == 0 && again.counts?.cached == 16)
+        let status = p.judgeflow(["status", quickstart(), "--store", "store"] + Self.tiny + ["--set", "kept@2.rule=both-orders"])
+        #expect(status.stdout.contains("stale: kept@2\n    param rule changed \"position-free\" → \"both-orders\""))
+        #expect(!status.stdout.contains("traces@2"), "the filter rule is not an input of the traces")
+        let edited = p.judgeflow(["run", quickstart(), "--store", "store"] + Self.tiny + ["--set", "kept@2.rule=both-orders"])
         #expect(edited.status == 0)
-        // traces@2 reruns; judge@2, eval@2 and the report rerun unless early cutoff spares them (same kept set).
-        #expect((1...4).contains(edited.counts?.ran ?? -1) && edited.counts?.cached == 14 - (edited.counts?.ran ?? 0))
+        // kept@2 reruns, the traces do not; judge@2, eval@2 and the report rerun unless early cutoff spares
+        // them (the same kept set).
+        #expect((1...4).contains(edited.counts?.ran ?? -1) && edited.counts?.cached == 16 - (edited.counts?.ran ?? 0))
+        #expect(edited.stderr.contains("▶ kept@2") && !edited.stderr.contains("▶ traces@2"))
         let metrics = p.judgeflow(["show", "eval@2", "--store", "store", "--json"])
         #expect(metrics.stdout.contains("\"metrics\""))
         let report = p.judgeflow(["show", "report", "--store", "store", "--json"])
         let shown = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         #expect(shown["stored"] as? Bool == true && (shown["outputs"] as? [String: Any])?["report"] != nil)
 
-        let edit = Self.tiny + ["--set", "traces@2.rule=both-orders"]
+        let edit = Self.tiny + ["--set", "kept@2.rule=both-orders"]
         let results = p.judgeflow(["results", quickstart(), "--store", "store", "--json"] + edit)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
         let iterations = try #require(json["iterations"] as? [[String: Any]])

@@ -58,7 +58,7 @@ private final class SilentReporter: ProgressReporter {
 
     fileprivate func graph(_ counter: Counter, set: [String] = []) throws -> Graph {
         try GraphBuilder.build(WorkflowLoader(readFile: { _ in yaml }).load("w.yaml", overrides: set),
-                               registry: NodeRegistry([EchoNode(counter: counter)]))
+                               registry: try NodeRegistry([EchoNode(counter: counter)]))
     }
 
     func run(_ g: Graph, _ store: MemoryStore) throws -> RunSummary {
@@ -90,7 +90,7 @@ private final class SilentReporter: ProgressReporter {
         let counter = Counter()
         let wide = (1...5).map { "  n\($0): {uses: echo, with: {text: \"\($0)\"}}\n" }.joined()
         let g = try GraphBuilder.build(WorkflowLoader(readFile: { _ in "stages:\n" + wide }).load("w.yaml"),
-                                       registry: NodeRegistry([EchoNode(counter: counter)]))
+                                       registry: try NodeRegistry([EchoNode(counter: counter)]))
         let summary = try Executor(graph: g, store: MemoryStore(), options: RunOptions(jobs: 8, threads: 3), reporter: SilentReporter(),
                                    workflowID: "w", workspace: MemoryWorkspace()).run()
         #expect(summary.ran == 5)
@@ -98,7 +98,7 @@ private final class SilentReporter: ProgressReporter {
         #expect(counter.shares.allSatisfy { $0 >= 1 })
         let lone = Counter()
         let single = try GraphBuilder.build(WorkflowLoader(readFile: { _ in "stages:\n  a: {uses: echo}\n" }).load("w.yaml"),
-                                            registry: NodeRegistry([EchoNode(counter: lone)]))
+                                            registry: try NodeRegistry([EchoNode(counter: lone)]))
         _ = try Executor(graph: single, store: MemoryStore(), options: RunOptions(jobs: 8, threads: 3), reporter: SilentReporter(),
                          workflowID: "w", workspace: MemoryWorkspace()).run()
         #expect(lone.shares == [3])

@@ -80,7 +80,7 @@ import WorkflowSpec
     @Test func workspaceFilesThatDifferFromTheStoreAreListedForRestore() throws {
         let g = try GraphBuilder.build(try WorkflowLoader(readFile: { _ in
             "stages:\n  w: {uses: writer, with: {outs: [data.txt, other.txt]}}\n" }).load("w.yaml"),
-            registry: NodeRegistry([WriterNode()]))
+            registry: try NodeRegistry([WriterNode()]))
         let store = MemoryStore()
         let inputs = try g.keyInputs(0, outputs: [:], workspace: MemoryWorkspace())
         let outs = ["data.txt": OutputRef(digest: try store.put(Array("new".utf8)), size: 3, isTree: false),

@@ -17,7 +17,7 @@ struct FakeNode: NodeType {
     func run(_ context: NodeContext) throws {}
 }
 
-let fakeRegistry = NodeRegistry([FakeNode(name: "train"), FakeNode(name: "synth", inputs: [InputSpec("model", doc: "policy")])])
+let fakeRegistry = try! NodeRegistry([FakeNode(name: "train"), FakeNode(name: "synth", inputs: [InputSpec("model", doc: "policy")])])
 
 func graph(_ yaml: String, set: [String] = []) throws(SpecError) -> Graph {
     let workflow = try WorkflowLoader(readFile: { _ in yaml }).load("w.yaml", overrides: set)

@@ -41,7 +41,7 @@ import WorkflowSpec
     }
 
     @Test func missingRequiredParamAndUnknownInputAreReported() {
-        let registry = NodeRegistry([FakeNode(name: "train", params: [ParamSpec("cmd", .string, doc: "what to run")])])
+        let registry = try! NodeRegistry([FakeNode(name: "train", params: [ParamSpec("cmd", .string, doc: "what to run")])])
         let workflow = try! WorkflowLoader(readFile: { _ in "stages:\n  a:\n    uses: train\n    inputs: {dat: a}\n" }).load("w.yaml")
         do {
             _ = try GraphBuilder.build(workflow, registry: registry)
@@ -73,5 +73,11 @@ import WorkflowSpec
         """)
         #expect(g.order.map { g.nodes[$0].name } == ["early", "late"])
         #expect(g.downstreamCone(of: g.index(of: "early")!).count == 2)
+    }
+}
+
+@Suite struct NodeRegistryTests {
+    @Test func twoNodeTypesOfOneNameAreAnError() {
+        #expect(throws: NodeRegistry.DuplicateName.self) { try NodeRegistry([FakeNode(name: "train"), FakeNode(name: "train")]) }
     }
 }

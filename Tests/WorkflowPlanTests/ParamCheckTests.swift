@@ -28,10 +28,12 @@ private struct RangedNode: NodeType {
 }
 
 @Suite struct ParamCheckTests {
+    let registry = try! NodeRegistry([RangedNode()])
+
     func problems(_ yaml: String) -> [String] {
         do {
             let workflow = try WorkflowLoader(readFile: { _ in yaml }).load("w.yaml")
-            _ = try GraphBuilder.build(workflow, registry: NodeRegistry([RangedNode()]))
+            _ = try GraphBuilder.build(workflow, registry: registry)
             return []
         } catch {
             return error.diagnostics.map(\.description)

@@ -52,11 +52,3 @@ public struct WorldBenchmarkNode: NodeType {
         context.log("\(drafts.count) items: " + perCategory.keys.sorted().map { "\($0) \(perCategory[$0]!)" }.joined(separator: ", "))
     }
 }
-
-/// The loop's node types, for the registry.
-public enum JudgeNodeTypes {
-    public static var all: [any NodeType] {
-        [WorldBenchmarkNode(), PretrainNode(), ClosedPairsNode(), OpenPairsNode(), JudgeTracesNode(), JudgeTrainNode(), JudgeEvalNode(), PolicyEvalNode(),
-         ReportNode()]
-    }
-}

@@ -35,7 +35,7 @@ public struct PolicyEvalNode: NodeType {
         let world = WorldRef(seed: seed, world: try WorldParams.config(p))
         let count = try p.int("count")
         let tok = model.tokenizer
-        var rng = WorldRandom(seed: seed, stream: 70, index: 0)
+        var rng = WorldRandom(seed: seed, stream: RandomStream.policyEval, index: 0)
         var questions: [(Int, Question)] = []
         var scene = 0
         for family in Question.Family.allCases {

@@ -1,0 +1,16 @@
+import Compute
+import Foundation
+import JudgeEval
+import NodeKit
+import SyntheticWorld
+import TinyVLM
+
+/// A judgement the filter kept, ready to become two training examples.
+public struct KeptTrace: Codable, Sendable, Equatable {
+    public var scene: Int
+    public var family: String
+    public var question: String
+    public var trace: String
+    public var preferred: String
+    public var rejected: String
+}
