@@ -24,18 +24,24 @@ public enum CLI {
       dag FILE [--format text|dot|mermaid] [--json]
                            print the workflow's DAG
       show NODE [--workflow FILE] [--json]
-                           params, inputs, outputs with digests, timings and log of a node's last run
+                           params, inputs, outputs with digests and paths, timings and log of a
+                           node's last run
+      export NODE[.OUTPUT] DIR [--workflow FILE]
+                           write a node's outputs out of the store as plain files
       lock FILE [--set k=v]...
                            write FILE.lock: the resolved workflow with every key and digest
       verify [--json]      rehash every stored object; quarantine corrupt ones
       gc [--dry-run]       delete what no workflow's latest run references
-      results FILE [--set k=v]... [--json | --markdown]
+      results FILE [--set k=v]... [--json | --markdown] [--compare]
                            the latest run's results: its report node's report.md (--json: report.json),
-                           or without one, judge metrics by iteration and benchmark
+                           or without one, judge metrics by iteration and benchmark; --compare puts
+                           the arms of a matrix side by side (last iteration, macro and categories)
       eval --judge random|longer|MODEL|NODE --bench FILE.jsonl|DIR|NODE [--format F] [--json]
                            score a judge on a benchmark, both response orders
-      world scene --seed S --index I [-o SCENE.json]
-                           print one scene of the embedded world as JSON
+      world scene --seed S --index I [--set image_size=24]... [-o SCENE.json]
+                           print one scene of the embedded world as JSON (world params as the
+                           workflows set them: image_size, grid, min_objects, max_objects, noise,
+                           shapes, colours)
       world render SCENE.json -o IMAGE.png
                            render a scene to PNG
       world vocab          print the embedded world's closed vocabulary
@@ -63,13 +69,14 @@ public enum CLI {
             case "status": return try StatusCommand.run(rest, registry: registry)
             case "dag": return try DagCommand.run(rest, registry: registry)
             case "show": return try ShowCommand.run(rest)
+            case "export": return try ExportCommand.run(rest)
             case "lock": return try LockCommand.run(rest, registry: registry)
             case "verify", "gc": return try MaintenanceCommand.run(command, rest)
             case "world": return try WorldCommand.run(rest)
             case "eval": return try EvalCommand.run(rest)
             case "results": return try ResultsCommand.run(rest, registry: registry)
             default:
-                let commands = ["run", "status", "dag", "show", "lock", "verify", "gc", "world", "eval", "results"]
+                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "results"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

@@ -9,16 +9,20 @@ import WorkflowPlan
 /// `report.json` (`--json`) verbatim; several (a matrix's variants) are printed one after another, or as
 /// `{"reports": {node: report}}`. Otherwise the metrics of every `judge.eval` node by iteration
 /// (`eval@3` → 3; a node without `@` is iteration 0) and benchmark, with the reference judges; nodes not
-/// yet evaluated are listed as missing.
+/// yet evaluated are listed as missing. `--compare` puts the arms of a `matrix:` side by side, as
+/// `dvc exp show` does: a row per report node, and each benchmark's macro and categories at its last iteration.
 enum ResultsCommand {
     static func run(_ argv: [String], registry: NodeRegistry) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json", "--markdown"])
+        let args = try Arguments(argv, valued: ["--set", "--store"], booleans: ["--json", "--markdown", "--compare"])
         if args.flag("--json") && args.flag("--markdown") { throw .usage("results: choose one of --json and --markdown") }
         let path = try CLI.workflowPath(args)
         let graph = try CLI.loadGraph(path, overrides: args.all("--set"), registry: registry)
         let store = try CLI.openStore(args)
         guard let record = try CLI.workflowRecord(store, path: path) else {
             throw .failed("no run of \(path) is recorded in \(store.root); run it first")
+        }
+        if args.flag("--compare") {
+            return try compare(try reportFiles("report.json", graph: graph, record: record, store: store), json: args.flag("--json"))
         }
         let reports = try reportFiles(args.flag("--json") ? "report.json" : "report.md", graph: graph, record: record, store: store)
         if reports.count == 1 {
@@ -96,6 +100,52 @@ enum ResultsCommand {
             if let v = value as? [String: Double] { lines.append(String(format: "reference %@: macro %.3f, overall %.3f", name, v["macro"]!, v["overall"]!)) }
         }
         if !missing.isEmpty { lines.append("not evaluated yet: " + missing.joined(separator: ", ")) }
+        print(lines.joined(separator: "\n"))
+        return 0
+    }
+
+    /// The arms side by side: each report's last iteration per benchmark.
+    static func compare(_ reports: [(node: String, text: String)], json: Bool) throws(CLIError) -> Int32 {
+        guard !reports.isEmpty else {
+            throw .failed("--compare needs the workflow's report nodes to have run (one per matrix arm)")
+        }
+        var arms: [(name: String, last: [String: LoopReport.Row])] = []
+        for report in reports {
+            guard let decoded = try? JSONDecoder().decode(LoopReport.self, from: Data(report.text.utf8)) else {
+                throw .failed("\(report.node): report.json is not a loop report")
+            }
+            var last: [String: LoopReport.Row] = [:]
+            for row in decoded.iterations where row.iteration >= (last[row.benchmark]?.iteration ?? Int.min) { last[row.benchmark] = row }
+            arms.append((report.node, last))
+        }
+        let benchmarks = Set(arms.flatMap(\.last.keys)).sorted()
+        if json {
+            CLI.printJSON(["arms": arms.map { arm -> [String: Any] in
+                ["arm": arm.name, "benchmarks": arm.last.mapValues { ["iteration": $0.iteration, "macro": $0.macro, "categories": $0.categories] as [String: Any] }]
+            }])
+            return 0
+        }
+        var header = ["arm"], columns: [(String, String?)] = []
+        for b in benchmarks {
+            let categories = Set(arms.flatMap { $0.last[b]?.categories.keys.map { $0 } ?? [] }).sorted()
+            header.append("\(b) macro")
+            columns.append((b, nil))
+            for c in categories {
+                header.append(c)
+                columns.append((b, c))
+            }
+        }
+        var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
+        for arm in arms {
+            let cells = columns.map { (b, c) -> String in
+                guard let row = arm.last[b] else { return "–" }
+                let value = c.map { row.categories[$0] } ?? row.macro
+                return value.map { String(format: "%.3f", $0) } ?? "–"
+            }
+            lines.append("| " + ([arm.name] + cells).joined(separator: " | ") + " |")
+        }
+        let iterations = Set(arms.flatMap { $0.last.values.map(\.iteration) }).sorted().map(String.init).joined(separator: ", ")
+        lines.append("(each benchmark at its last iteration: \(iterations))")
         print(lines.joined(separator: "\n"))
         return 0
     }

@@ -7,23 +7,18 @@ enum ShowCommand {
         let args = try Arguments(argv, valued: ["--workflow", "--store"], booleans: ["--json"], aliases: ["-f": "--workflow"])
         guard let name = args.positionals.first else { throw .usage("name a node: judgeflow show NODE") }
         let store = try CLI.openStore(args)
-        let records: [(String, WorkflowRecord)]
-        if let path = args.value("--workflow") {
-            records = try CLI.workflowRecord(store, path: path).map { [("", $0)] } ?? []
-        } else {
-            records = try CLI.allWorkflowRecords(store).map { ($0.id, $0.record) }
-        }
-        guard let (_, record) = records.filter({ $0.1.nodes[name] != nil }).max(by: { $0.1.updated < $1.1.updated }),
-              let node = record.nodes[name] else {
-            throw .failed("no recorded run of a node named '\(name)' in \(store.root); run its workflow first")
-        }
+        let (record, node) = try latestRun(of: name, store: store, workflow: args.value("--workflow"))
         let manifest = store.manifest(for: node.key)
         if args.flag("--json") {
             var d: [String: Any] = ["name": name, "workflow": record.workflow, "key": node.key.hex, "type": node.type,
                                     "implementation": node.implementation, "params": node.params,
                                     "inputs": node.inputs.mapValues(\.hex), "stored": manifest != nil]
             if let m = manifest {
-                d["outputs"] = m.outputs.mapValues { ["digest": $0.digest.hex, "size": $0.size, "tree": $0.isTree] as [String: Any] }
+                d["outputs"] = m.outputs.mapValues { o -> [String: Any] in
+                    var out: [String: Any] = ["digest": o.digest.hex, "size": o.size, "tree": o.isTree]
+                    if !o.isTree { out["path"] = store.displayPath(of: o.digest) }
+                    return out
+                }
                 d["seconds"] = m.run.seconds
                 d["started"] = m.run.started
                 d["log"] = m.run.log.map { store.displayPath(of: $0) } ?? NSNull()
@@ -38,9 +33,9 @@ enum ShowCommand {
         lines += node.inputs.keys.sorted().map { "  \($0): \(node.inputs[$0]!.hex)" }
         if let m = manifest {
             lines.append("outputs:")
-            lines += m.outputs.keys.sorted().map { k in
-                let o = m.outputs[k]!
-                return "  \(k): \(o.digest.hex) (\(o.size) bytes\(o.isTree ? ", directory" : ""))"
+            for (k, o) in m.outputs.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(k): \(o.digest.hex) (\(o.size) bytes\(o.isTree ? ", directory" : ""))")
+                lines.append(o.isTree ? "    files: judgeflow export \(name).\(k) DIR" : "    path: \(store.displayPath(of: o.digest))")
             }
             lines.append(String(format: "ran for %.2fs at %@", m.run.seconds,
                                 ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: m.run.started))))
@@ -50,5 +45,20 @@ enum ShowCommand {
         }
         print(lines.joined(separator: "\n"))
         return 0
+    }
+
+    /// The node's record in the latest run that has it: of `workflow` when given, else of any workflow.
+    static func latestRun(of name: String, store: ArtifactStore, workflow: String?) throws(CLIError) -> (WorkflowRecord, NodeRecord) {
+        let records: [WorkflowRecord]
+        if let path = workflow {
+            records = try CLI.workflowRecord(store, path: path).map { [$0] } ?? []
+        } else {
+            records = try CLI.allWorkflowRecords(store).map(\.record)
+        }
+        guard let record = records.filter({ $0.nodes[name] != nil }).max(by: { $0.updated < $1.updated }),
+              let node = record.nodes[name] else {
+            throw .failed("no recorded run of a node named '\(name)' in \(store.root); run its workflow first")
+        }
+        return (record, node)
     }
 }

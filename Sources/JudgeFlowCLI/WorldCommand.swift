@@ -1,10 +1,11 @@
 import Foundation
+import JudgeStages
 import SyntheticWorld
 
 /// `judgeflow world scene|render|vocab`: look at the embedded world directly.
 enum WorldCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--seed", "--index", "--output"], booleans: [], aliases: ["-o": "--output"])
+        let args = try Arguments(argv, valued: ["--seed", "--index", "--output", "--set"], booleans: [], aliases: ["-o": "--output"])
         guard let sub = args.positionals.first else { throw .usage("world needs a subcommand: scene, render or vocab") }
         switch sub {
         case "vocab":
@@ -12,7 +13,9 @@ enum WorldCommand {
         case "scene":
             guard let seed = args.value("--seed").flatMap(UInt64.init) else { throw .usage("world scene needs --seed N") }
             let index = args.value("--index").flatMap(Int.init) ?? 0
-            let json = try encode(SceneGenerator.scene(seed: seed, index: index))
+            let config: WorldConfig
+            do { config = try WorldParams.config(settings: args.all("--set")) } catch { throw .usage("world scene: \(error)") }
+            let json = try encode(SceneGenerator.scene(seed: seed, index: index, config: config))
             if let out = args.value("--output") { try write(Array(json.utf8), to: out) } else { print(json) }
         case "render":
             guard args.positionals.count == 2 else { throw .usage("usage: judgeflow world render SCENE.json -o IMAGE.png") }

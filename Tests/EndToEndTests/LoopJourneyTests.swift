@@ -104,5 +104,16 @@ extension Project {
         let json = p.judgeflow(["results", "wf.yaml", "--json"])
         let reports = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["reports"] as? [String: Any])
         #expect(reports.keys.sorted() == ["report[lr=0.001]", "report[lr=0.002]"])
+
+        // The arms side by side: a row per arm, the benchmark's macro and categories at the last iteration.
+        let compared = p.judgeflow(["results", "wf.yaml", "--compare"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let rows = compared.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("| arm | vl-rewardbench macro | ") == true)
+        #expect(rows.filter { $0.hasPrefix("| report[lr=") }.count == 2)
+        #expect(compared.stdout.contains("(each benchmark at its last iteration: 1)"))
+        let comparedJSON = p.judgeflow(["results", "wf.yaml", "--compare", "--json"])
+        let arms = try #require((try JSONSerialization.jsonObject(with: Data(comparedJSON.stdout.utf8)) as? [String: Any])?["arms"] as? [[String: Any]])
+        #expect(arms.map { $0["arm"] as? String } == ["report[lr=0.001]", "report[lr=0.002]"])
     }
 }
