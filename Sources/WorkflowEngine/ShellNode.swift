@@ -1,5 +1,8 @@
 import Foundation
 import NodeKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `uses: shell` — runs a command with `bash -c` in the workflow's directory, like a DVC stage.
 ///
@@ -48,11 +51,7 @@ public struct ShellNode: NodeType {
 
     public func run(_ context: NodeContext) throws {
         let outs = Self.strings(context.params["outs"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         let strict = try context.params.bool("strict")
-        process.arguments = ["-c", (strict ? Self.strictPrelude : "") + (try context.params.string("cmd"))]
-        process.currentDirectoryURL = URL(fileURLWithPath: context.workspace)
         var environment = ProcessInfo.processInfo.environment
         environment["JF_OUT"] = context.outputDirectory
         environment["JF_NODE"] = context.nodeName
@@ -60,29 +59,27 @@ public struct ShellNode: NodeType {
             environment["JF_IN_" + name.uppercased()] = artifacts.map(\.path).joined(separator: "\n")
         }
         if case .map(let extra)? = context.params["env"] { for (k, v) in extra { environment[k] = v.description } }
-        process.environment = environment
         let logPath = context.scratchDirectory + "/shell.log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        defer { try? log.close() }
-        process.standardError = log
-        if outs.isEmpty {
-            let stdoutPath = context.outputPath("stdout")
-            _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        } else {
-            process.standardOutput = log
-        }
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let stdoutPath = outs.isEmpty ? context.outputPath("stdout") : logPath
+        let log = try Self.create(logPath)
+        defer { close(log) }
+        let out = outs.isEmpty ? try Self.create(stdoutPath) : log
+        defer { if out != log { close(out) } }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        let termination = try Subprocess.run("/bin/bash", arguments: ["-c", (strict ? Self.strictPrelude : "") + (try context.params.string("cmd"))],
+                                             environment: environment, directory: context.workspace,
+                                             stdin: null, stdout: out, stderr: log)
         if let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty { context.log(text) }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        guard termination == .exited(0) else {
             // Standard output is an artifact, not log, but on failure it is what explains the failure.
-            if outs.isEmpty, let out = FileManager.default.contents(atPath: context.outputPath("stdout")), !out.isEmpty {
-                context.log(String(decoding: out.suffix(4096), as: UTF8.self))
+            if outs.isEmpty, let bytes = FileManager.default.contents(atPath: stdoutPath), !bytes.isEmpty {
+                context.log(String(decoding: bytes.suffix(4096), as: UTF8.self))
             }
-            throw NodeError.commandFailed(status: process.terminationStatus)
+            switch termination {
+            case .signalled(let signal): throw NodeError.invalid("command killed by signal \(signal)")
+            case .exited(let status): throw NodeError.commandFailed(status: status)
+            }
         }
         for path in outs {
             let source = context.workspace + "/" + path
@@ -92,5 +89,12 @@ public struct ShellNode: NodeType {
                                                     withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: source, toPath: destination)
         }
+    }
+
+    /// Creates (or truncates) a file for the command to write into.
+    static func create(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw NodeError.invalid("cannot create \(path): \(String(cString: strerror(errno)))") }
+        return fd
     }
 }
