@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
         .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),
-        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend"]),
+        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend", "TinyVLM"]),
     ]
 )
