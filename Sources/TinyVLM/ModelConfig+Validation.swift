@@ -46,8 +46,12 @@ extension ModelConfig {
         guard patch > 0, patch <= imageSize, imageSize % patch == 0 else { throw .patchDoesNotDivide(patch: patch, imageSize: imageSize) }
         guard d % heads == 0 else { throw .headsDoNotDivide(d: d, heads: heads) }
         guard positions <= Self.maxPositions else { throw .tooManyPositions(positions, limit: Self.maxPositions) }
-        // tok, pos, vis and its bias, 12·d² + 13·d a layer, the final norm: each term below 2^40 in these ranges.
-        let count = vocab * d + positions * d + d * patchFeatures + d + layers * (12 * d * d + 13 * d) + 2 * d
-        guard count <= Self.maxParameters else { throw .tooManyParameters(count, limit: Self.maxParameters) }
+        guard parameterCount <= Self.maxParameters else { throw .tooManyParameters(parameterCount, limit: Self.maxParameters) }
+    }
+
+    /// The floats `ParameterLayout` allocates for this shape, without building the layout: tok, pos, vis
+    /// and its bias, 12·d² + 13·d a layer, the final norm (each term below 2^40 in the ranges above).
+    public var parameterCount: Int {
+        vocab * d + positions * d + d * patchFeatures + d + layers * (12 * d * d + 13 * d) + 2 * d
     }
 }

@@ -87,4 +87,11 @@ import TinyVLM
         let (tensors, metadata) = try parts(optimizer: true)
         #expect(decodeFailure(SafeTensors.encode(tensors, metadata: metadata)) == nil)
     }
+
+    @Test func theParameterBoundCountsWhatTheLayoutAllocates() {
+        for config in [randomModel().config, ModelConfig(vocab: 107, d: 64, layers: 2, heads: 4, maxText: 160, imageSize: 24),
+                       ModelConfig(vocab: 6, d: 4, layers: 1, heads: 1, maxText: 2, imageSize: 1, patch: 1)] {
+            #expect(config.parameterCount == ParameterLayout(config).total)
+        }
+    }
 }
