@@ -69,6 +69,13 @@ let package = Package(
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
         .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),
-        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend"]),
+        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend", "TinyVLM"]),
     ]
 )
+
+// bench/fuzz/run.sh's libFuzzer target over the workflow loader and graph builder. Declared only when that
+// script builds it (JUDGEFLOW_FUZZ=1, with --sanitize=fuzzer), so the normal build and tests never compile it.
+if Context.environment["JUDGEFLOW_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "workflow-fuzz", dependencies: ["WorkflowSpec", "WorkflowPlan", "NodeKit", "JudgeFlowCLI"],
+                                             path: "bench/fuzz/workflow-fuzz"))
+}

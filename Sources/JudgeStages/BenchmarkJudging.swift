@@ -5,15 +5,20 @@ import TinyVLM
 
 /// A model judge run over benchmark items: each item's PNG (relative to `directory`) becomes the judge's
 /// patches, and the judge's margins become verdicts in both response orders. Shared by `judge.eval` and
-/// `judgeflow eval --judge CHECKPOINT`.
+/// `judgeflow eval --judge CHECKPOINT`. An image must be exactly the model's `imageSize` on both sides:
+/// one of another size is an error naming the item, never resized (docs/benchmarks.md).
 public enum BenchmarkJudging {
     public enum Failure: Error, CustomStringConvertible {
-        case missingImage(String)
-        case badImage(String, String)
+        case missingImage(item: String, path: String)
+        case badImage(item: String, path: String, why: String)
+        case wrongImageSize(item: String, path: String, width: Int, height: Int, expected: Int)
         public var description: String {
             switch self {
-            case .missingImage(let path): "missing image \(path)"
-            case .badImage(let path, let why): "image \(path): \(why)"
+            case .missingImage(let item, let path): "item \(item): missing image \(path)"
+            case .badImage(let item, let path, let why): "item \(item): image \(path): \(why)"
+            case .wrongImageSize(let item, let path, let width, let height, let expected):
+                "item \(item): image \(path) is \(width)×\(height) pixels, but the judge reads \(expected)×\(expected) "
+                    + "(its checkpoint's imageSize); render or resize the benchmark's images to \(expected)×\(expected)"
             }
         }
     }
@@ -24,13 +29,9 @@ public enum BenchmarkJudging {
         var judgements: [ItemJudgement] = []
         for start in stride(from: 0, to: items.count, by: 64) {
             let chunk = Array(items[start..<min(items.count, start + 64)])
-            let inputs = try chunk.map { item -> Judge.Input in
-                let path = directory + "/" + item.image
-                guard let data = FileManager.default.contents(atPath: path) else { throw Failure.missingImage(path) }
-                let image: RGBImage
-                do { image = try PNG.decode(Array(data)) } catch { throw Failure.badImage(path, "\(error)") }
-                return Judge.Input(patches: Patches.features(rgb: image.pixels, size: image.width, patch: model.config.patch),
-                                   question: item.query, responses: (item.responses[0], item.responses[1]))
+            let inputs = try chunk.map { item in
+                Judge.Input(patches: try patches(item, directory: directory, config: model.config),
+                            question: item.query, responses: (item.responses[0], item.responses[1]))
             }
             for (item, out) in zip(chunk, judge.judge(inputs)) {
                 judgements.append(ItemJudgement(item: item, straight: out.straight > 0 ? .first : .second,
@@ -39,5 +40,17 @@ public enum BenchmarkJudging {
             progress(Double(judgements.count) / Double(items.count))
         }
         return judgements
+    }
+
+    /// The item's image as the model's patch features, after checking it decodes and has the model's size.
+    static func patches(_ item: BenchmarkItem, directory: String, config: ModelConfig) throws(Failure) -> [Float] {
+        let path = directory + "/" + item.image
+        guard let data = FileManager.default.contents(atPath: path) else { throw .missingImage(item: item.id, path: path) }
+        let image: RGBImage
+        do { image = try PNG.decode(Array(data)) } catch { throw .badImage(item: item.id, path: path, why: error.description) }
+        guard image.width == config.imageSize, image.height == config.imageSize else {
+            throw .wrongImageSize(item: item.id, path: path, width: image.width, height: image.height, expected: config.imageSize)
+        }
+        return Patches.features(rgb: image.pixels, size: config.imageSize, patch: config.patch)
     }
 }

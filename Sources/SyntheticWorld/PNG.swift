@@ -1,18 +1,33 @@
 import CZlib
 
 /// PNG for 8-bit RGB images: an encoder (filter 0, zlib) and a decoder for what it and other common
-/// encoders write (8-bit RGB or RGBA, non-interlaced, all five row filters).
+/// encoders write (8-bit RGB or RGBA, non-interlaced, all five row filters). The decoder reads untrusted
+/// files (benchmark images), so it checks every chunk before using it (PNG+Decode.swift).
 public enum PNG {
-    public enum Failure: Error, Sendable, CustomStringConvertible {
-        case notPNG, unsupported(String), corrupt(String)
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case notPNG
+        case unsupported(String)
+        case corrupt(String)
+        case truncated(String)
+        case tooLarge(width: Int, height: Int)
+
         public var description: String {
             switch self {
-            case .notPNG: "not a PNG file"
+            case .notPNG: "not a PNG file (the first 8 bytes are not the PNG signature)"
             case .unsupported(let what): "unsupported PNG: \(what) (JudgeFlow reads 8-bit RGB/RGBA, non-interlaced)"
             case .corrupt(let what): "corrupt PNG: \(what)"
+            case .truncated(let what): "truncated PNG: \(what) (the file was cut short; copy it again)"
+            case .tooLarge(let width, let height):
+                "PNG image \(width)×\(height) is too large: JudgeFlow reads at most \(maxSide) pixels a side "
+                    + "and \(maxPixels) pixels in all"
             }
         }
     }
+
+    /// The largest image side the decoder accepts.
+    public static let maxSide = 4096
+    /// The largest pixel count the decoder accepts (2048×2048): the inflated rows then take at most 16 MiB.
+    public static let maxPixels = 1 << 22
 
     static let signature: [UInt8] = [137, 80, 78, 71, 13, 10, 26, 10]
 
@@ -33,75 +48,16 @@ public enum PNG {
         return out
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(Failure) -> RGBImage {
-        guard bytes.count > 8, Array(bytes[0..<8]) == signature else { throw .notPNG }
-        var offset = 8
-        var width = 0, height = 0, channels = 3
-        var compressed = [UInt8]()
-        while offset + 8 <= bytes.count {
-            let length = Int(readUInt32(bytes, offset))
-            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
-            guard offset + 12 + length <= bytes.count else { throw .corrupt("truncated \(type) chunk") }
-            let data = Array(bytes[(offset + 8)..<(offset + 8 + length)])
-            switch type {
-            case "IHDR":
-                width = Int(readUInt32(data, 0))
-                height = Int(readUInt32(data, 4))
-                guard data[8] == 8 else { throw .unsupported("bit depth \(data[8])") }
-                guard data[12] == 0 else { throw .unsupported("interlacing") }
-                switch data[9] {
-                case 2: channels = 3
-                case 6: channels = 4
-                default: throw .unsupported("colour type \(data[9])")
-                }
-            case "IDAT": compressed += data
-            case "IEND": offset = bytes.count
-            default: break
-            }
-            offset += 12 + length
-        }
-        guard width > 0, height > 0, width * height <= 1 << 26 else { throw .corrupt("bad dimensions") }
-        let stride = width * channels
-        let raw = try inflate(compressed, expected: (stride + 1) * height)
-        var image = RGBImage(width: width, height: height)
-        var previous = [UInt8](repeating: 0, count: stride)
-        for y in 0..<height {
-            let filter = raw[y * (stride + 1)]
-            var row = Array(raw[(y * (stride + 1) + 1)..<((y + 1) * (stride + 1))])
-            for i in 0..<stride {
-                let a = i >= channels ? Int(row[i - channels]) : 0
-                let b = Int(previous[i])
-                let c = i >= channels ? Int(previous[i - channels]) : 0
-                let predictor: Int
-                switch filter {
-                case 0: predictor = 0
-                case 1: predictor = a
-                case 2: predictor = b
-                case 3: predictor = (a + b) / 2
-                case 4:
-                    let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                    predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-                default: throw .corrupt("row filter \(filter)")
-                }
-                row[i] = UInt8(truncatingIfNeeded: Int(row[i]) + predictor)
-            }
-            for x in 0..<width { image[x, y] = (row[x * channels], row[x * channels + 1], row[x * channels + 2]) }
-            previous = row
-        }
-        return image
-    }
-
     static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 255), UInt8((v >> 8) & 255), UInt8(v & 255)] }
-
-    static func readUInt32(_ b: [UInt8], _ o: Int) -> UInt32 {
-        UInt32(b[o]) << 24 | UInt32(b[o + 1]) << 16 | UInt32(b[o + 2]) << 8 | UInt32(b[o + 3])
-    }
 
     static func chunk(_ type: String, _ data: [UInt8], into out: inout [UInt8]) {
         let typed = Array(type.utf8) + data
         out += bigEndian(UInt32(data.count)) + typed
-        let crc = typed.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, uInt($0.count)) }
-        out += bigEndian(UInt32(crc))
+        out += bigEndian(crc32(typed[...]))
+    }
+
+    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        UInt32(bytes.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, uInt($0.count)) })
     }
 
     static func deflate(_ data: [UInt8]) -> [UInt8] {
@@ -109,13 +65,5 @@ public enum PNG {
         var out = [UInt8](repeating: 0, count: Int(length))
         _ = compress2(&out, &length, data, uLong(data.count), 9)
         return Array(out[0..<Int(length)])
-    }
-
-    static func inflate(_ data: [UInt8], expected: Int) throws(Failure) -> [UInt8] {
-        var length = uLong(expected)
-        var out = [UInt8](repeating: 0, count: expected)
-        let status = uncompress(&out, &length, data, uLong(data.count))
-        guard status == Z_OK, Int(length) == expected else { throw .corrupt("image data does not inflate to its size") }
-        return out
     }
 }

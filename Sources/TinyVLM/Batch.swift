@@ -24,8 +24,13 @@ public struct Batch: Sendable {
 /// Image → patch features, matching `images.unfold(2,p,p).unfold(3,p,p).permute(0,2,3,1,4,5)` in the
 /// reference: patches in row-major grid order; inside a patch, channel-major, then row, then column.
 public enum Patches {
-    /// `rgb` is H×W×3 bytes (row-major, interleaved), as PNG decodes it.
+    /// `rgb` is H×W×3 bytes (row-major, interleaved), as PNG decodes it, with H = W = `size`, a multiple
+    /// of `patch`. Callers check images from files against the model's size first (`BenchmarkJudging`);
+    /// the check here stays in -Ounchecked builds, where a wrong size would read outside `rgb`.
     public static func features(rgb: [UInt8], size: Int, patch: Int) -> [Float] {
+        if patch <= 0 || size < patch || size % patch != 0 || rgb.count != size * size * 3 {
+            fatalError("Patches.features: \(rgb.count) bytes are not a \(size)×\(size) RGB image in \(patch)-pixel patches")
+        }
         let grid = size / patch
         var out = [Float](repeating: 0, count: grid * grid * 3 * patch * patch)
         var i = 0

@@ -3,12 +3,34 @@ import Foundation
 /// Checkpoints as safetensors: every parameter under its dotted name, and in `__metadata__` the format
 /// version, the config and the tokenizer (JSON), so a checkpoint is self-contained. A training
 /// checkpoint also holds the optimizer moments (`optimizer.m.*`, `optimizer.v.*`) and step.
+/// Reading one (Checkpoint+Decode.swift) checks it completely before the model is built.
 public enum Checkpoint {
     public static let formatVersion = "1"
+    static let format = "judgeflow-tinyvlm"
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var message: String
-        public var description: String { "checkpoint: \(message)" }
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case unreadable(path: String)
+        case container(SafeTensors.Failure)
+        /// The metadata does not name this format and version.
+        case notACheckpoint(String)
+        case config(ModelConfig.Problem)
+        case unreadableConfig(String)
+        case tokenizer(String)
+        case tensor(name: String, String)
+        case metadata(field: String, String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path): "checkpoint: cannot read \(path)"
+            case .container(let failure): "checkpoint: \(failure)"
+            case .notACheckpoint(let why): "checkpoint: \(why); not a JudgeFlow TinyVLM checkpoint of version \(formatVersion)"
+            case .config(let problem): "checkpoint config: \(problem)"
+            case .unreadableConfig(let why): "checkpoint config: \(why)"
+            case .tokenizer(let why): "checkpoint tokenizer: \(why)"
+            case .tensor(let name, let why): "checkpoint tensor '\(name)': \(why)"
+            case .metadata(let field, let why): "checkpoint metadata \(field): \(why)"
+            }
+        }
     }
 
     public static func encode(_ model: Model, trainer: Trainer? = nil) -> [UInt8] {
@@ -17,7 +39,7 @@ public enum Checkpoint {
         for e in model.layout.entries {
             tensors[e.name] = SafeTensors.Tensor(shape: e.shape, values: Array(values[e.offset..<(e.offset + e.count)]))
         }
-        var metadata = ["format": "judgeflow-tinyvlm", "version": formatVersion,
+        var metadata = ["format": format, "version": formatVersion,
                         "config": json(model.config), "tokenizer": json(model.tokenizer)]
         if let trainer {
             let (step, m, v) = trainer.state
@@ -30,38 +52,8 @@ public enum Checkpoint {
         return SafeTensors.encode(tensors, metadata: metadata)
     }
 
-    /// The model, and the optimizer state if the checkpoint holds one.
-    public static func decode(_ bytes: [UInt8], threads: Int) throws(Failure) -> (Model, (step: Int, m: [Float], v: [Float])?) {
-        let (tensors, metadata): ([String: SafeTensors.Tensor], [String: String])
-        do { (tensors, metadata) = try SafeTensors.decode(bytes) } catch { throw Failure(message: error.description) }
-        guard metadata["format"] == "judgeflow-tinyvlm", metadata["version"] == formatVersion,
-              let config = metadata["config"].flatMap({ try? JSONDecoder().decode(ModelConfig.self, from: Data($0.utf8)) }),
-              let tokenizer = metadata["tokenizer"].flatMap({ try? JSONDecoder().decode(Tokenizer.self, from: Data($0.utf8)) }) else {
-            throw Failure(message: "not a JudgeFlow TinyVLM checkpoint of version \(formatVersion)")
-        }
-        if let problem = config.problem { throw Failure(message: "bad config: \(problem)") }
-        let layout = ParameterLayout(config)
-        var values = [Float](repeating: 0, count: layout.total)
-        var m = values, v = values
-        let hasOptimizer = metadata["optimizer_step"] != nil
-        for e in layout.entries {
-            guard let t = tensors[e.name], t.shape == e.shape else { throw Failure(message: "tensor '\(e.name)' is missing or misshapen") }
-            values.replaceSubrange(e.offset..<(e.offset + e.count), with: t.values)
-            if hasOptimizer {
-                guard let tm = tensors["optimizer.m." + e.name], let tv = tensors["optimizer.v." + e.name] else {
-                    throw Failure(message: "optimizer state for '\(e.name)' is missing")
-                }
-                m.replaceSubrange(e.offset..<(e.offset + e.count), with: tm.values)
-                v.replaceSubrange(e.offset..<(e.offset + e.count), with: tv.values)
-            }
-        }
-        let model = Model(config: config, tokenizer: tokenizer, values: values, threads: threads)
-        let state = hasOptimizer ? (Int(metadata["optimizer_step"]!) ?? 0, m, v) : nil
-        return (model, state)
-    }
-
     public static func load(_ path: String, threads: Int) throws(Failure) -> Model {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(message: "cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
         return try decode(Array(data), threads: threads).0
     }
 

@@ -27,11 +27,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var patchFeatures: Int { 3 * patch * patch }
     public var positions: Int { patches + maxText }
 
-    /// Nil if valid, else what is wrong.
+    /// Nil if valid, else what is wrong (`validate()` as text).
     public var problem: String? {
-        if vocab < 6 || d < 4 || layers < 1 || heads < 1 || maxText < 2 { return "vocab ≥ 6, d ≥ 4, layers ≥ 1, heads ≥ 1, max_text ≥ 2" }
-        if d % heads != 0 { return "d (\(d)) must be divisible by heads (\(heads))" }
-        if imageSize % patch != 0 || imageSize < patch { return "image size \(imageSize) must be a multiple of the patch size \(patch)" }
+        do { try validate() } catch { return error.description }
         return nil
     }
 }

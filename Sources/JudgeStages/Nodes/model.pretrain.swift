@@ -40,6 +40,18 @@ public struct PretrainNode: NodeType {
             let patch = ModelConfig(vocab: 6, d: 4, layers: 1, heads: 1, maxText: 2, imageSize: size).patch
             if size % patch != 0 { found.append(ParamProblem(param: "image_size", "\(size) is not a multiple of the model's patch size \(patch)")) }
         }
+        // Each param is within its range, but together they may ask for more parameters than a model may have.
+        if let d = params["d"]?.intValue, let layers = params["layers"]?.intValue, let heads = params["heads"]?.intValue,
+           let maxText = params["max_text"]?.intValue {
+            let config = ModelConfig(vocab: Prompts.worldTokenizer().count, d: d, layers: layers, heads: heads, maxText: maxText,
+                                     imageSize: params["image_size"]?.intValue ?? 32)
+            do { try config.validate() } catch {
+                switch error {
+                case .tooManyParameters, .tooManyPositions: found.append(ParamProblem(param: "d", error.description))
+                default: break  // a single param's range, d % heads and the patch are reported above
+                }
+            }
+        }
         return found
     }
     public let inputs: [InputSpec] = []
