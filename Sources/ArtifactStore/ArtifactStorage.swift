@@ -52,11 +52,16 @@ public protocol ArtifactStorage: ActionCache {
 
     /// A fresh private directory for one node execution.
     func makeWorkDirectory() throws(StoreError) -> String
-    /// Checkpoints an interrupted execution of `key` left (created if missing).
-    func resumeDirectory(for key: Digest) throws(StoreError) -> String
+    /// Removes a directory `makeWorkDirectory` made, with everything in it.
+    func removeWorkDirectory(_ path: String)
+    /// Where an execution of `key` keeps checkpoints that a later attempt resumes from; the node creates
+    /// it when it first checkpoints (most never do).
+    func resumeDirectory(for key: Digest) -> String
     func clearResumeDirectory(for key: Digest)
     /// Bytes that can still be written (nil if unknown).
     func availableBytes() -> Int?
+    /// Makes everything written so far durable against a power loss (the end of a run calls it).
+    func persist()
 }
 
 /// The read-only view of the action cache that deciding staleness needs.

@@ -1,3 +1,4 @@
+import CGlibc
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,10 @@ import Glibc
 /// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
 /// `locks/` per-key and store-wide locks · `quarantine/` corrupt blobs · `tmp/` writes in flight.
 /// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
-/// and a manifest is written only after all its blobs are in place. Nothing outside this type knows the
+/// and a manifest is written only after all its blobs are in place. Blobs and manifests are not fsynced
+/// one by one: `persist()` makes everything durable with one `syncfs` at the end of a run, and a power
+/// loss before it can only lose or garble files that every read detects (names are digests, checked on
+/// read; a manifest resolves only with its blobs present), so what was lost is rebuilt, never trusted. Nothing outside this type knows the
 /// layout: the engine asks for work directories and blob paths, and `show` for `displayPath(of:)`.
 public final class ArtifactStore: ArtifactStorage {
     public let root: String
@@ -35,6 +39,13 @@ public final class ArtifactStore: ArtifactStorage {
 
     public func displayPath(of digest: Digest) -> String { objectPath(digest) }
 
+    public func persist() {
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = jf_syncfs(fd)
+        close(fd)
+    }
+
     func actionPath(_ key: Digest) -> String {
         "\(root)/actions/\(key.hex.prefix(2))/\(key.hex).json"
     }
@@ -52,7 +63,7 @@ public final class ArtifactStore: ArtifactStorage {
         if !FileIO.exists(path) || (try? FileIO.hash(path).0) != digest {
             try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
             // Read-only: nodes receive blob paths directly, and must not be able to edit them.
-            try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp, mode: 0o444)
+            try FileIO.atomicWrite(bytes, to: path, tmpDirectory: tmp, durable: false, mode: 0o444)
         }
         return digest
     }
@@ -90,7 +101,7 @@ public final class ArtifactStore: ArtifactStorage {
     public func record(_ manifest: Manifest) throws(StoreError) {
         let path = actionPath(manifest.key)
         try FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
-        try FileIO.atomicWrite(Records.encode(manifest), to: path, tmpDirectory: tmp)
+        try FileIO.atomicWrite(Records.encode(manifest), to: path, tmpDirectory: tmp, durable: false)
     }
 
     func removeAction(_ key: Digest) { unlink(actionPath(key)) }
@@ -167,16 +178,12 @@ extension ArtifactStore {
         return path
     }
 
-    /// The directory where an interrupted execution of `key` left its checkpoints (created if missing).
-    public func resumeDirectory(for key: Digest) throws(StoreError) -> String {
-        let path = "\(root)/resume/\(key.hex)"
-        try FileIO.makeDirectories(path)
-        return path
-    }
+    public func resumeDirectory(for key: Digest) -> String { "\(root)/resume/\(key.hex)" }
 
     /// Drops a key's resume state once its outputs are recorded.
     public func clearResumeDirectory(for key: Digest) {
-        try? FileManager.default.removeItem(atPath: "\(root)/resume/\(key.hex)")
+        let path = resumeDirectory(for: key)
+        if FileIO.exists(path) { FileIO.removeTree(path) }
     }
 
     /// Bytes an unprivileged writer can still add to the store's filesystem (nil if unknown).
@@ -185,6 +192,8 @@ extension ArtifactStore {
         guard statvfs(root, &fs) == 0 else { return nil }
         return Int(fs.f_bavail) * Int(fs.f_frsize)
     }
+
+    public func removeWorkDirectory(_ path: String) { FileIO.removeTree(path) }
 
     /// A fresh private directory under `tmp/` for one node execution.
     public func makeWorkDirectory() throws(StoreError) -> String {

@@ -7,7 +7,10 @@ import Darwin
 /// The store's few system calls: atomic writes (temp file, fsync, rename, fsync of the directory),
 /// hashing copies and directory creation. Nothing else in JudgeFlow writes into a store.
 enum FileIO {
+    /// `mkdir -p`: one call when the parent exists (the common case), the whole chain otherwise.
     static func makeDirectories(_ path: String) throws(StoreError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw .io(path: path, operation: "create directory", errno: errno) }
         var partial = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             partial += "/" + component

@@ -95,15 +95,15 @@ public final class MemoryStore: ArtifactStorage, @unchecked Sendable {
         return path
     }
 
-    public func resumeDirectory(for key: Digest) throws(StoreError) -> String {
-        let path = scratch + "/resume/" + key.hex
-        try FileIO.makeDirectories(path)
-        return path
-    }
+    public func removeWorkDirectory(_ path: String) { FileIO.removeTree(path) }
+
+    public func resumeDirectory(for key: Digest) -> String { scratch + "/resume/" + key.hex }
 
     public func clearResumeDirectory(for key: Digest) {
         FileIO.removeTree(scratch + "/resume/" + key.hex)
     }
 
     public func availableBytes() -> Int? { nil }
+
+    public func persist() {}
 }

@@ -56,6 +56,7 @@ struct TrainingLoop {
                 recent = []
             }
             if let resumePath, trainer.step % checkpointEvery == 0, trainer.step < steps {
+                try FileManager.default.createDirectory(atPath: context.resumeDirectory, withIntermediateDirectories: true)
                 let tmp = resumePath + ".tmp"
                 try Data(Checkpoint.encode(model, trainer: trainer)).write(to: URL(fileURLWithPath: tmp))
                 _ = rename(tmp, resumePath)

@@ -12,7 +12,8 @@ public struct NodeContext: Sendable {
     /// Scratch space that is deleted after the run.
     public var scratchDirectory: String
     /// Kept across attempts of this same node key until it succeeds: periodic checkpoints go here so a
-    /// killed run resumes instead of starting over. Removed once the node's outputs are recorded.
+    /// killed run resumes instead of starting over (the node creates it when it first writes there).
+    /// Removed once the node's outputs are recorded.
     public var resumeDirectory: String
     /// How many threads the node may use; outputs must not depend on it.
     public var threads: Int

@@ -15,7 +15,7 @@ extension Executor {
         let key = inputs.key
         let started = Date()
         var workDirectory: String?
-        defer { if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) } }
+        defer { if let workDirectory { store.removeWorkDirectory(workDirectory) } }
         do {
             let keyLock = try store.lockKey(key)
             defer { withExtendedLifetime(keyLock) {} }
@@ -44,7 +44,7 @@ extension Executor {
             let reporter = self.reporter, name = node.name
             let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
                                       workspace: workspace.directory, scratchDirectory: scratch,
-                                      resumeDirectory: try store.resumeDirectory(for: key),
+                                      resumeDirectory: store.resumeDirectory(for: key),
                                       threads: threads, log: { log.write($0) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
             // The node's own error comes first; a log that could not be written (a full disk) fails it too.

@@ -162,6 +162,7 @@ public final class Executor: @unchecked Sendable {
             }
         }
         try store.updateWorkflowRecord(workflow: graph.workflow.file, nodes: merged, id: workflowID)
+        if outcomes.values.contains(where: { if case .ran = $0 { true } else { false } }) { store.persist() }
         var named: [String: NodeOutcome] = [:]
         for (i, o) in outcomes { named[graph.nodes[i].name] = o }
         return RunSummary(outcomes: named, seconds: Date().timeIntervalSince(startTime))

@@ -1,4 +1,4 @@
-import CSpawn
+import CGlibc
 #if canImport(Glibc)
 import Glibc
 #endif

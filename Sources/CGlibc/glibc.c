@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
-#include "CSpawn.h"
+#include "CGlibc.h"
+#include <unistd.h>
 #include <spawn.h>
 
 int jf_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
@@ -24,3 +25,5 @@ int jf_spawn(const char *path, char *const argv[], char *const envp[], const cha
     posix_spawn_file_actions_destroy(&actions);
     return error;
 }
+
+int jf_syncfs(int fd) { return syncfs(fd); }
