@@ -173,3 +173,45 @@ import Testing
         #expect(elsewhere.stderr.contains("reproduced: every key and output digest matches"))
     }
 }
+
+@Suite struct CorruptReportTests {
+    /// `results` on a report whose blob is corrupt says so (and quarantines it) instead of printing a
+    /// fallback table, and the next run rebuilds the report.
+    @Test func aCorruptReportIsAnErrorAndTheNextRunRebuildsIt() throws {
+        let p = Project()
+        p.write("wf.yaml", Project.tinyBaseWorkflow + """
+          bench:
+            uses: world.benchmark
+            with: {<<: *world, items_per_category: 4}
+          eval0:
+            uses: judge.eval
+            inputs: {judge: base, benchmark: bench}
+          report:
+            uses: report
+            inputs: {evals: [eval0]}
+        """)
+        #expect(p.judgeflow("run", "wf.yaml").status == 0)
+        let good = p.judgeflow("results", "wf.yaml")
+        #expect(good.status == 0 && good.stdout.contains("# Self-improvement loop report"))
+        let objects = p.directory + "/artifacts/objects"
+        var corrupted = 0
+        for prefix in try FileManager.default.contentsOfDirectory(atPath: objects) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: objects + "/" + prefix) {
+                let path = objects + "/" + prefix + "/" + name
+                let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+                if text.trimmingCharacters(in: .whitespacesAndNewlines) == good.stdout.trimmingCharacters(in: .whitespacesAndNewlines) {
+                    chmod(path, 0o644)
+                    try Data("garbled".utf8).write(to: URL(fileURLWithPath: path))
+                    corrupted += 1
+                }
+            }
+        }
+        #expect(corrupted == 1)
+        let bad = p.judgeflow("results", "wf.yaml")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("report: corrupt object") && bad.stderr.contains("run the workflow again"))
+        let rerun = p.judgeflow("run", "wf.yaml")
+        #expect(rerun.status == 0 && rerun.counts?.ran == 1)
+        #expect(p.judgeflow("results", "wf.yaml").stdout == good.stdout)
+    }
+}

@@ -4,7 +4,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 scratch="${FUZZ_SCRATCH:-/tmp/judgeflow-fuzz}"
-if ! FUZZ_SCRATCH="$scratch" "$here/run.sh" "${FUZZ_SECONDS:-60}"; then
+status=0
+FUZZ_SCRATCH="$scratch" "$here/run.sh" "${FUZZ_SECONDS:-60}" || status=$?
+if [ "$status" -eq 2 ]; then
+  echo "the fuzz target did not build (log above)" >&2
+  exit 2
+elif [ "$status" -ne 0 ]; then
   echo "fuzzing found inputs the workflow loader or graph builder does not survive:" >&2
   ls -l "$scratch/findings" >&2
   exit 1

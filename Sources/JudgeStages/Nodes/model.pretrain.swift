@@ -42,9 +42,9 @@ public struct PretrainNode: NodeType {
         }
         // Each param is within its range, but together they may ask for more parameters than a model may have.
         if let d = params["d"]?.intValue, let layers = params["layers"]?.intValue, let heads = params["heads"]?.intValue,
-           let maxText = params["max_text"]?.intValue {
+           let maxText = params["max_text"]?.intValue, let imageSize = params["image_size"]?.intValue {
             let config = ModelConfig(vocab: Prompts.worldTokenizer().count, d: d, layers: layers, heads: heads, maxText: maxText,
-                                     imageSize: params["image_size"]?.intValue ?? 32)
+                                     imageSize: imageSize)
             do { try config.validate() } catch {
                 switch error {
                 case .tooManyParameters, .tooManyPositions: found.append(ParamProblem(param: "d", error.description))

@@ -8,7 +8,8 @@ import WorkflowSpec
 /// exactly the checks `judgeflow run`, `status` and `dag` make before anything runs. Nothing here opens
 /// the store. A thrown `SpecError` is the right answer to most inputs; a crash, a timeout or an
 /// allocation past libFuzzer's limits is a finding (bench/fuzz/run.sh).
-let registry = BuiltinNodes.registry
+/// The built-in registry; nil only if two built-in node types shared a name (then every input says so).
+let registry = try? BuiltinNodes.registry()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func workflowFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -21,6 +22,7 @@ public func workflowFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> 
     })
     do {
         let workflow = try loader.load(FuzzInput.mainFile, overrides: input.overrides)
+        guard let registry else { fatalError("the built-in node registry has a duplicate name") }
         _ = try GraphBuilder.build(workflow, registry: registry)
     } catch {
         // A SpecError: the input was rejected with diagnostics, as it should be.
