@@ -105,6 +105,14 @@ public enum CLI {
         do { return try store.allWorkflowRecords() } catch { throw .store(error) }
     }
 
+    /// Every node's decision against the store and the workflow's directory, explained against its last run.
+    static func plan(_ graph: Graph, store: ArtifactStore, id: String) throws(CLIError) -> [(name: String, decision: Decision)] {
+        do {
+            let previous = try store.workflowRecord(id: id)
+            return try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
+        } catch { throw .store(error) }
+    }
+
     /// Loads and checks a workflow (YAML, or a `.lock` file's resolved form).
     static func loadGraph(_ path: String, overrides: [String], registry: NodeRegistry) throws(CLIError) -> Graph {
         do {

@@ -32,12 +32,7 @@ enum LockCommand {
 
     static func snapshot(graph: Graph, store: ArtifactStore, id: String)
         throws(CLIError) -> ([String: Digest], [String: [String: Digest]], [String]) {
-        let previous: WorkflowRecord?
-        do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
-        let entries: [(name: String, decision: Decision)]
-        do {
-            entries = try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
-        } catch { throw .store(error) }
+        let entries = try CLI.plan(graph, store: store, id: id)
         var keys: [String: Digest] = [:], outputs: [String: [String: Digest]] = [:], stale: [String] = []
         for (name, e) in entries {
             guard let key = e.key, let manifest = e.manifest else {

@@ -15,12 +15,7 @@ enum StatusCommand {
     }
 
     static func report(graph: Graph, store: ArtifactStore, id: String, json: Bool, verb: String) throws(CLIError) -> Int32 {
-        let previous: WorkflowRecord?
-        do { previous = try store.workflowRecord(id: id) } catch { throw .store(error) }
-        let entries: [(name: String, decision: Decision)]
-        do {
-            entries = try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
-        } catch { throw .store(error) }
+        let entries = try CLI.plan(graph, store: store, id: id)
         let stale = entries.filter { $0.decision.mustRun }
         if json {
             CLI.printJSON([

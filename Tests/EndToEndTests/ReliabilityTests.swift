@@ -57,19 +57,7 @@ import Testing
           use: {uses: shell, inputs: {in: dir}, with: {cmd: "cat $JF_IN_IN/f"}}
         """)
         #expect(p.judgeflow("run", "wf.yaml").status == 0)
-        let objects = p.directory + "/artifacts/objects"
-        var corrupted = 0
-        for prefix in try FileManager.default.contentsOfDirectory(atPath: objects) {
-            for name in try FileManager.default.contentsOfDirectory(atPath: objects + "/" + prefix) {
-                let path = objects + "/" + prefix + "/" + name
-                if FileManager.default.contents(atPath: path) == Data("payload\n".utf8) {
-                    chmod(path, 0o644)
-                    try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: path))
-                    corrupted += 1
-                }
-            }
-        }
-        #expect(corrupted == 1)
+        #expect(try p.corruptBlobs { $0 == "payload\n" } == 1)
         try FileManager.default.removeItem(atPath: p.directory + "/d")
         let found = p.judgeflow("run", "wf.yaml")
         #expect(found.stderr.contains("quarantined; rerun to rebuild it"))
@@ -193,25 +181,31 @@ import Testing
         #expect(p.judgeflow("run", "wf.yaml").status == 0)
         let good = p.judgeflow("results", "wf.yaml")
         #expect(good.status == 0 && good.stdout.contains("# Self-improvement loop report"))
-        let objects = p.directory + "/artifacts/objects"
-        var corrupted = 0
-        for prefix in try FileManager.default.contentsOfDirectory(atPath: objects) {
-            for name in try FileManager.default.contentsOfDirectory(atPath: objects + "/" + prefix) {
-                let path = objects + "/" + prefix + "/" + name
-                let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
-                if text.trimmingCharacters(in: .whitespacesAndNewlines) == good.stdout.trimmingCharacters(in: .whitespacesAndNewlines) {
-                    chmod(path, 0o644)
-                    try Data("garbled".utf8).write(to: URL(fileURLWithPath: path))
-                    corrupted += 1
-                }
-            }
-        }
-        #expect(corrupted == 1)
+        let report = good.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try p.corruptBlobs { $0.trimmingCharacters(in: .whitespacesAndNewlines) == report } == 1)
         let bad = p.judgeflow("results", "wf.yaml")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("report: corrupt object") && bad.stderr.contains("run the workflow again"))
         let rerun = p.judgeflow("run", "wf.yaml")
         #expect(rerun.status == 0 && rerun.counts?.ran == 1)
         #expect(p.judgeflow("results", "wf.yaml").stdout == good.stdout)
+    }
+}
+
+extension Project {
+    /// Overwrites, in the default store, every blob whose text `matches`; returns how many.
+    func corruptBlobs(where matches: (String) -> Bool) throws -> Int {
+        let objects = directory + "/artifacts/objects"
+        var corrupted = 0
+        for prefix in try FileManager.default.contentsOfDirectory(atPath: objects) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: objects + "/" + prefix) {
+                let path = objects + "/" + prefix + "/" + name
+                guard matches(String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)) else { continue }
+                chmod(path, 0o644)
+                try Data("garbled by a test\n".utf8).write(to: URL(fileURLWithPath: path))
+                corrupted += 1
+            }
+        }
+        return corrupted
     }
 }
