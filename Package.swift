@@ -56,20 +56,22 @@ let package = Package(
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.
-        .target(name: "ModelBackend", dependencies: []),
+        .target(name: "ModelBackend", dependencies: ["ArtifactStore"]),
         .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute", "ModelBackend"]),
 
         // Tests.
+        .target(name: "ChatServerFixture", dependencies: [], path: "Tests/ChatServerFixture"),
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowPlan", "WorkflowSpec", "ArtifactStore", "NodeKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["ChatServerFixture"]),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "WideMath"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),
         .testTarget(name: "TinyVLMTests", dependencies: ["TinyVLM", "Compute", "SyntheticWorld"]),
-        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend", "TinyVLM"]),
+        .testTarget(name: "JudgeStagesTests", dependencies: ["JudgeStages", "SyntheticWorld", "JudgeEval", "NodeKit", "ModelBackend", "TinyVLM",
+                                                      "ChatServerFixture"]),
     ]
 )
 

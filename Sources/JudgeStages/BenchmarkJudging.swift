@@ -42,6 +42,13 @@ public enum BenchmarkJudging {
         return judgements
     }
 
+    /// The item's image file as it is (what a served judge is shown; the server decodes and resizes it).
+    static func imageBytes(_ item: BenchmarkItem, directory: String) throws(Failure) -> [UInt8] {
+        let path = directory + "/" + item.image
+        guard let data = FileManager.default.contents(atPath: path) else { throw .missingImage(item: item.id, path: path) }
+        return Array(data)
+    }
+
     /// The item's image as the model's patch features, after checking it decodes and has the model's size.
     static func patches(_ item: BenchmarkItem, directory: String, config: ModelConfig) throws(Failure) -> [Float] {
         let path = directory + "/" + item.image

@@ -14,6 +14,9 @@ public struct EvalReport: Codable, Sendable, Equatable {
     public var benchmark: String?
     /// The loop iteration that produced the judge; 0 is the base judge.
     public var iteration: Int?
+    /// How a served judge's verdicts were read (nil for the embedded judge, whose verdict is always read
+    /// from its logits at a slot constrained to the two verdict words).
+    public var verdicts: VerdictTally?
 
     public init(judge: BenchmarkMetrics, random: BenchmarkMetrics, longer: BenchmarkMetrics, label: String = "",
                 benchmark: String? = nil, iteration: Int? = nil) {

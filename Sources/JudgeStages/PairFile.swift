@@ -35,6 +35,11 @@ public struct WorldRef: Codable, Sendable, Equatable {
         let s = SceneGenerator.scene(seed: seed, index: scene, config: world)
         return Patches.features(rgb: Renderer.render(s).pixels, size: world.imageSize, patch: 8)
     }
+
+    /// The scene's image as PNG bytes (what a served model is shown).
+    public func png(_ scene: Int) -> [UInt8] {
+        PNG.encode(Renderer.render(SceneGenerator.scene(seed: seed, index: scene, config: world)))
+    }
 }
 
 /// Reading and writing a directory of JSON Lines records plus `world.json`.

@@ -15,12 +15,16 @@ public protocol NodeType: Sendable {
     /// What is wrong with a combination of params (each param alone already fits its `ParamSpec`), checked
     /// when the graph is built, before anything runs; empty for most types.
     func problems(params: [String: Value]) -> [ParamProblem]
+    /// The inputs these params need: by default every input declared `required`. A type whose params
+    /// choose where its model comes from (a checkpoint input or a server) needs the input for one choice only.
+    func requiredInputs(params: [String: Value]) -> [String]
     func run(_ context: NodeContext) throws
 }
 
 extension NodeType {
     public func workspaceFiles(params: [String: Value]) -> WorkspaceFiles { WorkspaceFiles() }
     public func problems(params: [String: Value]) -> [ParamProblem] { [] }
+    public func requiredInputs(params: [String: Value]) -> [String] { inputs.filter(\.required).map(\.name) }
 }
 
 /// Files outside the store that a node touches, relative to the workflow's directory.
@@ -71,16 +75,25 @@ public struct ParamSpec: Sendable {
     public var range: ClosedRange<Double>?
     /// False for params that cannot change outputs (e.g. a thread count): left out of the node key.
     public var affectsOutput: Bool
+    /// The param is read only when one of these (param, value) pairs holds (e.g. a server's model name only
+    /// with `backend: openai`); otherwise it is left out of the node key. Empty: always read.
+    public var onlyWith: [(param: String, value: String)]
     public var doc: String
 
     public init(_ name: String, _ kind: Kind, default defaultValue: Value? = nil, range: ClosedRange<Double>? = nil,
-                affectsOutput: Bool = true, doc: String) {
+                affectsOutput: Bool = true, onlyWith: [(param: String, value: String)] = [], doc: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.range = range
         self.affectsOutput = affectsOutput
+        self.onlyWith = onlyWith
         self.doc = doc
+    }
+
+    /// Whether this param's value enters the key of a node with these params.
+    public func entersKey(_ params: [String: Value]) -> Bool {
+        affectsOutput && (onlyWith.isEmpty || onlyWith.contains { params[$0.param] == .string($0.value) })
     }
 
     /// Why `value` does not fit this param (its kind, finiteness, range), or nil if it does.

@@ -102,7 +102,8 @@ public enum GraphBuilder {
                 }
                 inputs[inputName] = edges
             }
-            for spec in type.inputs where spec.required && node.inputs[spec.name] == nil {
+            let required = Set(type.requiredInputs(params: params))
+            for spec in type.inputs where required.contains(spec.name) && node.inputs[spec.name] == nil {
                 sink.error(node.location, "stage '\(node.name)' lacks the required input '\(spec.name)'",
                            hint: "add `inputs: {\(spec.name): <node>}` (\(spec.doc))")
             }
@@ -111,7 +112,7 @@ public enum GraphBuilder {
             for path in files.reads {
                 if let w = writers[path], w.node != i { produced[path] = w; deps.insert(w.node) } else { sourceFiles.append(path) }
             }
-            let identity = params.filter { name, _ in type.params.first { $0.name == name }?.affectsOutput ?? true }
+            let identity = params.filter { name, _ in type.params.first { $0.name == name }?.entersKey(params) ?? true }
             planned.append(PlannedNode(index: i, name: node.name, type: type, source: node, params: params,
                                        identityParams: identity, inputs: inputs, sourceFiles: sourceFiles,
                                        producedFiles: produced, workspaceWrites: files.writes,

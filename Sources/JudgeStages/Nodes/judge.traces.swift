@@ -1,6 +1,7 @@
 import Compute
 import Foundation
 import JudgeEval
+import ModelBackend
 import NodeKit
 import SyntheticWorld
 import TinyVLM
@@ -9,7 +10,9 @@ import TinyVLM
 /// orders, and all of them are kept with their scores (`judge.filter` then keeps the agreeing ones, so an
 /// edit of the filter rule reruns only the filter). `labels: ground-truth` is the oracle arm: pairs
 /// relabelled by `OracleLabels`, never part of the annotation-free loop. Output `traces`: a directory with
-/// `traces.jsonl` (one `ScoredTrace` per pair, in pair order) and `world.json`.
+/// `traces.jsonl` (one `ScoredTrace` per pair, in pair order) and `world.json`. With `backend: openai` the
+/// judge is a served model (`RemoteJudge`): a margin is logP(A) − logP(B) of its verdict (±1 read from the
+/// text, 0 unparseable, so an unread verdict is never kept), and `verdicts.json` says how they were read.
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
@@ -18,14 +21,19 @@ public struct JudgeTracesNode: NodeType {
     public var params: [ParamSpec] {
         [ParamSpec("labels", .oneOf(["synthetic", "ground-truth"]), default: .string("synthetic"),
                    doc: "synthetic (the loop) or ground-truth (the oracle arm: the true answer is preferred)"),
-         ParamSpec("max_trace", .int, default: .int(48), range: 1...4096, doc: "longest trace the judge may write")]
+         ParamSpec("max_trace", .int, default: .int(48), range: 1...4096, onlyWith: [(param: "backend", value: "embedded")],
+                   doc: "longest trace the embedded judge may write")]
+            + BackendParams.specs() + RemoteJudge.specs
     }
-    public let inputs = [InputSpec("judge", doc: "the current judge (model checkpoint)"),
+    public func requiredInputs(params: [String: Value]) -> [String] {
+        BackendParams.requiredInputs(params, modelInput: "judge", others: ["pairs"])
+    }
+    public func problems(params: [String: Value]) -> [ParamProblem] { RemoteJudge.problems(params) }
+    public let inputs = [InputSpec("judge", doc: "the current judge (model checkpoint; backend: embedded)"),
                          InputSpec("pairs", multiple: true, doc: "pair directories from pairs.closed / pairs.open")]
     public func outputs(params: [String: Value]) -> [String] { ["traces"] }
 
     public func run(_ context: NodeContext) throws {
-        let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
         var pairs: [Pair] = []
         var world: WorldRef?
         for artifact in context.inputs["pairs"] ?? [] {
@@ -40,6 +48,27 @@ public struct JudgeTracesNode: NodeType {
             pairs = pairs.compactMap(OracleLabels.relabel)
             context.log("ground-truth labels: \(pairs.count) of \(count) pairs have a wrong response to reject")
         }
+        if BackendParams.isRemote(context.params) {
+            var tally = VerdictTally(), images: [Int: [UInt8]] = [:]
+            let items = pairs.map { pair in
+                let image = images[pair.scene] ?? world.png(pair.scene)
+                images[pair.scene] = image
+                return RemoteJudge.Item(image: image, question: pair.question, responses: (pair.preferred, pair.rejected))
+            }
+            let judged = try RemoteJudge(context.params).judge(items, runner: try BackendParams.runner(context), context: context,
+                                                                tally: &tally)
+            let scored = zip(pairs, judged).map {
+                ScoredTrace(pair: $0, trace: $1.trace, straight: Float($1.straight.margin), swapped: Float($1.swapped.margin))
+            }
+            let directory = context.outputPath("traces")
+            try RecordDirectory.write(scored, world: world, to: directory, file: "traces.jsonl")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try encoder.encode(tally).write(to: URL(fileURLWithPath: directory + "/verdicts.json"))
+            context.log("\(scored.count) pairs judged in both orders; " + tally.line)
+            return
+        }
+        let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
         var judge = Judge(model: model)
         judge.maxTrace = try context.params.int("max_trace")
         var scored: [ScoredTrace] = []

@@ -1,5 +1,6 @@
 import Compute
 import Foundation
+import ModelBackend
 import NodeKit
 import SyntheticWorld
 import TinyVLM
@@ -8,7 +9,8 @@ import TinyVLM
 /// held-out questions per family (scenes from a stream no training node reads), scored by exact match
 /// against ground truth. The judge's trace is its own answer, so this bounds what the judge can check;
 /// it is the first thing to look at when a loop does not improve. Output `metrics`: JSON
-/// `{"families": {name: accuracy}, "closed": x, "open": x}`.
+/// `{"families": {name: accuracy}, "closed": x, "open": x}`. With `backend: openai` a served model answers
+/// (greedy, its image and the question), and both sides are normalised before the match (`RemoteAnswers`).
 public struct PolicyEvalNode: NodeType {
     public init() {}
     public let name = "model.eval"
@@ -17,9 +19,11 @@ public struct PolicyEvalNode: NodeType {
     public var params: [ParamSpec] {
         [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "world seed (the held-out stream of it is used)"),
          ParamSpec("count", .int, default: .int(64), range: 1...100_000, doc: "questions per family")] + WorldParams.specs
+            + BackendParams.specs() + RemoteAnswers.specs(hint: "")
     }
-    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) }
-    public let inputs = [InputSpec("model", doc: "a model checkpoint")]
+    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) + RemoteAnswers.problems(params) }
+    public func requiredInputs(params: [String: Value]) -> [String] { BackendParams.requiredInputs(params, modelInput: "model") }
+    public let inputs = [InputSpec("model", doc: "a model checkpoint (backend: embedded)")]
     public func outputs(params: [String: Value]) -> [String] { ["metrics"] }
 
     public struct Metrics: Codable, Sendable, Equatable {
@@ -30,11 +34,9 @@ public struct PolicyEvalNode: NodeType {
 
     public func run(_ context: NodeContext) throws {
         let p = context.params
-        let model = try Checkpoint.load(try context.input("model").path, threads: context.threads)
         let seed = try p.seed("seed") ^ 0x5EED_0E7A_0000_0000
         let world = WorldRef(seed: seed, world: try WorldParams.config(p))
         let count = try p.int("count")
-        let tok = model.tokenizer
         var rng = WorldRandom(seed: seed, stream: RandomStream.policyEval, index: 0)
         var questions: [(Int, Question)] = []
         var scene = 0
@@ -49,18 +51,23 @@ public struct PolicyEvalNode: NodeType {
                 made += 1
             }
         }
-        var answers: [[Int32]] = []
-        for start in stride(from: 0, to: questions.count, by: 128) {
-            let chunk = questions[start..<min(questions.count, start + 128)]
-            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
-                                                                    maxNewTokens: 60) },
-                                      options: SamplingOptions(stop: [tok.eos]))
-            context.progress(Double(answers.count) / Double(questions.count), "answering")
+        var said: [String] = []
+        if BackendParams.isRemote(p) {
+            let pattern = try p.string("answer_pattern")
+            let requests = try questions.map {
+                try RemoteAnswers.request(p, image: world.png($0.0), question: $0.1.text, n: nil, temperature: 0, topP: nil, topK: nil, seed: 0)
+            }
+            said = try BackendParams.run(requests, try BackendParams.runner(context), context, note: "answering").map {
+                RemoteAnswers.normalise($0.texts[0], pattern: pattern)
+            }
+            for k in questions.indices { questions[k].1.answer = RemoteAnswers.normalise(questions[k].1.answer, pattern: "") }
+        } else {
+            said = try embeddedAnswers(questions, world: world, context)
         }
         var right: [Question.Family: (Int, Int)] = [:]
-        for ((_, q), a) in zip(questions, answers) {
+        for ((_, q), a) in zip(questions, said) {
             right[q.family, default: (0, 0)].1 += 1
-            if tok.decode(a) == q.answer { right[q.family, default: (0, 0)].0 += 1 }
+            if a == q.answer { right[q.family, default: (0, 0)].0 += 1 }
         }
         func accuracy(_ families: [Question.Family]) -> Double {
             let (r, n) = families.reduce((0, 0)) { ($0.0 + (right[$1]?.0 ?? 0), $0.1 + (right[$1]?.1 ?? 0)) }
@@ -73,5 +80,20 @@ public struct PolicyEvalNode: NodeType {
         try encoder.encode(metrics).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
         context.log(String(format: "closed %.3f open %.3f; ", metrics.closed, metrics.open)
                     + metrics.families.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", "))
+    }
+
+    /// The embedded model's greedy answers, decoded.
+    func embeddedAnswers(_ questions: [(Int, Question)], world: WorldRef, _ context: NodeContext) throws -> [String] {
+        let model = try Checkpoint.load(try context.input("model").path, threads: context.threads)
+        let tok = model.tokenizer
+        var answers: [[Int32]] = []
+        for start in stride(from: 0, to: questions.count, by: 128) {
+            let chunk = questions[start..<min(questions.count, start + 128)]
+            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
+                                                                    maxNewTokens: 60) },
+                                      options: SamplingOptions(stop: [tok.eos]))
+            context.progress(Double(answers.count) / Double(questions.count), "answering")
+        }
+        return answers.map { tok.decode($0) }
     }
 }

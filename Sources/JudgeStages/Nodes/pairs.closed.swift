@@ -9,7 +9,10 @@ import TinyVLM
 /// question; the majority answer (≥ threshold votes, strictly ahead) is preferred over a random other
 /// sample. `filter: correct-answer` keeps only pairs whose majority equals the ground truth (the paper's
 /// ablation, and the only place ground truth may enter training). The optional `size_of` input caps
-/// the pair count at another pair set's (a seeded random subset), for the paper's size-matched arm.
+/// the pair count at another pair set's (a seeded random subset), for the paper's size-matched arm. With
+/// `backend: openai` a served model samples the answers (`n` per request up to `max_n`, each request its own
+/// seed) and they are normalised before the vote (`RemoteAnswers`); an answer that normalises to nothing
+/// does not vote.
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
@@ -29,16 +32,19 @@ public struct ClosedPairsNode: NodeType {
             ParamSpec("filter", .oneOf(["majority", "correct-answer", "truth-vs-wrong"]), default: .string("majority"),
                       doc: "majority (annotation-free), correct-answer (keep pairs whose majority is the ground truth) or "
                            + "truth-vs-wrong (oracle arm only: the ground truth against every distinct wrong sample, on every question)"),
+        ] + BackendParams.specs() + RemoteAnswers.specs(hint: "Answer with a single word or number.") + [
+            ParamSpec("max_n", .int, default: .int(16), range: 1...1024, onlyWith: BackendParams.openai,
+                      doc: "most samples one request asks for (`n`; llama-server allows up to its slot count)"),
         ]
     }
-    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) }
-    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint)"),
+    public func problems(params: [String: Value]) -> [ParamProblem] { WorldParams.problems(params) + RemoteAnswers.problems(params) }
+    public func requiredInputs(params: [String: Value]) -> [String] { BackendParams.requiredInputs(params, modelInput: "policy") }
+    public let inputs = [InputSpec("policy", doc: "the model that answers (a model checkpoint; backend: embedded)"),
                          InputSpec("size_of", required: false, doc: "a pair set whose size caps this one (size-matched ablation arm)")]
     public func outputs(params: [String: Value]) -> [String] { ["pairs"] }
 
     public func run(_ context: NodeContext) throws {
         let p = context.params
-        let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         let world = WorldRef(seed: try p.seed("seed"), world: try WorldParams.config(p))
         let count = try p.int("count"), n = try p.int("samples"), iteration = try p.int("iteration")
         let first = (try p.int("first_scene")) + iteration * count * 4
@@ -49,24 +55,17 @@ public struct ClosedPairsNode: NodeType {
             let family = rng.pick(Question.Family.closed)
             if let q = QuestionGenerator.question(family, about: scene, rng: &rng) { questions.append((first + i, q)) }
         }
-        let tok = policy.tokenizer
-        var requests: [GenerationRequest] = []
-        for (scene, q) in questions {
-            let patches = world.patches(scene)
-            for _ in 0..<n { requests.append(GenerationRequest(patches: patches, prompt: Prompts.question(q.text, tok), maxNewTokens: 8)) }
-        }
-        let options = SamplingOptions(temperature: Float(try p.double("temperature")), topK: try p.int("top_k"),
-                                      topP: Float(try p.double("top_p")), seed: world.seed &+ UInt64(iteration) &* 1_000_003,
-                                      stop: [tok.eos])
-        var answers: [[Int32]] = []
-        for start in stride(from: 0, to: requests.count, by: 256) {
-            answers += policy.generate(Array(requests[start..<min(requests.count, start + 256)]), options: options)
-            context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
+        let seed = world.seed &+ UInt64(iteration) &* 1_000_003
+        var unread = 0
+        let decoded: [[String]]
+        if BackendParams.isRemote(p) {
+            (decoded, unread) = try remoteSamples(questions, n: n, world: world, seed: seed, context)
+        } else {
+            decoded = try embeddedSamples(questions, n: n, world: world, seed: seed, context)
         }
         let correctOnly = (try p.string("filter")) == "correct-answer"
         let alter = (try p.string("agreed")) == "alter"
         let threshold = try p.int("threshold")
-        let decoded = questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
         // The family's answer pool for alterations: the policy's own agreed answers (sorted: deterministic).
         var pools: [String: [String]] = [:]
         let offTopic = try p.double("off_topic")
@@ -133,7 +132,56 @@ public struct ClosedPairsNode: NodeType {
         context.log("\(pairs.count) pairs from \(questions.count) questions; \(skipped) without a clear majority"
                     + (alter ? ", \(altered) agreed answers altered" : "")
                     + (correctOnly ? ", \(dropped) dropped as not the ground truth" : "")
+                    + (unread > 0 ? ", \(unread) sampled answers unreadable" : "")
                     + "; majority equals ground truth in \(right) of \(pairs.count)")
         try RecordDirectory.write(pairs, world: world, to: context.outputPath("pairs"), file: "pairs.jsonl")
+    }
+
+    /// N answers per question from the embedded policy, decoded.
+    func embeddedSamples(_ questions: [(Int, Question)], n: Int, world: WorldRef, seed: UInt64, _ context: NodeContext) throws -> [[String]] {
+        let p = context.params
+        let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
+        let tok = policy.tokenizer
+        var requests: [GenerationRequest] = []
+        for (scene, q) in questions {
+            let patches = world.patches(scene)
+            for _ in 0..<n { requests.append(GenerationRequest(patches: patches, prompt: Prompts.question(q.text, tok), maxNewTokens: 8)) }
+        }
+        let options = SamplingOptions(temperature: Float(try p.double("temperature")), topK: try p.int("top_k"),
+                                      topP: Float(try p.double("top_p")), seed: seed, stop: [tok.eos])
+        var answers: [[Int32]] = []
+        for start in stride(from: 0, to: requests.count, by: 256) {
+            answers += policy.generate(Array(requests[start..<min(requests.count, start + 256)]), options: options)
+            context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
+        }
+        return questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
+    }
+
+    /// N normalised answers per question from a served model (unreadable ones left out), and how many
+    /// were unreadable.
+    func remoteSamples(_ questions: [(Int, Question)], n: Int, world: WorldRef, seed: UInt64, _ context: NodeContext) throws
+        -> ([[String]], Int) {
+        let p = context.params
+        let perRequest = try p.int("max_n"), pattern = try p.string("answer_pattern")
+        let topK = try p.int("top_k")
+        var requests: [ChatRequest] = [], owner: [Int] = []
+        for (k, (scene, q)) in questions.enumerated() {
+            let image = world.png(scene)
+            for (j, start) in stride(from: 0, to: n, by: perRequest).enumerated() {
+                requests.append(try RemoteAnswers.request(p, image: image, question: q.text, n: min(perRequest, n - start),
+                                                          temperature: try p.double("temperature"), topP: try p.double("top_p"),
+                                                          topK: topK == 0 ? nil : topK, seed: seed &+ UInt64(k) &* 4096 &+ UInt64(j)))
+                owner.append(k)
+            }
+        }
+        let responses = try BackendParams.run(requests, try BackendParams.runner(context), context, note: "sampling")
+        var samples = Array(repeating: [String](), count: questions.count), unread = 0
+        for (k, response) in zip(owner, responses) {
+            for text in response.texts {
+                let answer = RemoteAnswers.normalise(text, pattern: pattern)
+                if answer.isEmpty { unread += 1 } else { samples[k].append(answer) }
+            }
+        }
+        return (samples, unread)
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import ModelBackend
+import NodeKit
+
+/// Params every model-facing node type shares to choose its model: `backend: embedded` (a checkpoint
+/// input) or `backend: openai` (a model behind an OpenAI-compatible server). What enters the node's key
+/// for a served model is its name, the user's `revision` and everything the node sends (prompts,
+/// sampling params); the endpoint, the key's variable, timeouts and concurrency do not (they do not
+/// change what a deterministic server answers). Remote-only params enter the key only with `backend: openai`.
+enum BackendParams {
+    static let openai = [(param: "backend", value: "openai")]
+
+    static func specs(alsoWith extra: [(param: String, value: String)] = []) -> [ParamSpec] {
+        let with = openai + extra
+        return [
+            ParamSpec("backend", .oneOf(["embedded", "openai"]), default: .string("embedded"),
+                      doc: "embedded (the model input, a checkpoint) or openai (a model behind an OpenAI-compatible server)"),
+            ParamSpec("endpoint", .string, default: .string(""), affectsOutput: false, onlyWith: with,
+                      doc: "the server's base URL, e.g. http://127.0.0.1:8000/v1"),
+            ParamSpec("model", .string, default: .string(""), onlyWith: with, doc: "the model name the server serves"),
+            ParamSpec("revision", .string, default: .string(""), onlyWith: with,
+                      doc: "your name for the served weights' version; change it when the weights behind the name change"),
+            ParamSpec("api_key_env", .string, default: .string("OPENAI_API_KEY"), affectsOutput: false, onlyWith: with,
+                      doc: "the environment variable holding the API key (the key itself never goes in a workflow)"),
+            ParamSpec("timeout", .double, default: .double(120), range: 0.01...86_400, affectsOutput: false, onlyWith: with,
+                      doc: "seconds without an answer before a request is retried"),
+            ParamSpec("in_flight", .int, default: .int(8), range: 1...1024, affectsOutput: false, onlyWith: with,
+                      doc: "requests in flight at once"),
+            ParamSpec("retries", .int, default: .int(5), range: 0...1000, affectsOutput: false, onlyWith: with,
+                      doc: "retries of a request after 429, 5xx, a timeout, a dropped connection or a garbled answer"),
+            ParamSpec("backoff", .double, default: .double(0.5), range: 0...3600, affectsOutput: false, onlyWith: with,
+                      doc: "seconds before the first retry, doubled per retry (with jitter); a Retry-After header wins"),
+        ]
+    }
+
+    static func isRemote(_ params: [String: Value]) -> Bool { params["backend"] == .string("openai") }
+
+    /// The model input is needed only with the embedded backend.
+    static func requiredInputs(_ params: [String: Value], modelInput: String, others: [String] = []) -> [String] {
+        (isRemote(params) ? [] : [modelInput]) + others
+    }
+
+    static func problems(_ params: [String: Value], needed: Bool? = nil) -> [ParamProblem] {
+        guard needed ?? isRemote(params) else { return [] }
+        var found: [ParamProblem] = []
+        let endpoint = params["endpoint"]?.stringValue ?? ""
+        if endpoint.isEmpty {
+            found.append(ParamProblem(param: "endpoint", "backend: openai needs the server's base URL, e.g. http://127.0.0.1:8000/v1"))
+        } else if (try? Endpoint(endpoint)) == nil {
+            found.append(ParamProblem(param: "endpoint", "'\(endpoint)' is not an http(s) URL"))
+        }
+        if params["model"]?.stringValue?.isEmpty ?? true {
+            found.append(ParamProblem(param: "model", "backend: openai needs the model name the server serves"))
+        }
+        return found
+    }
+
+    /// The request layer for this node: its endpoint, and responses kept in the node's resume area.
+    static func runner(_ context: NodeContext) throws -> RequestRunner {
+        let p = context.params
+        let endpoint = try Endpoint(try p.string("endpoint"), apiKey: Endpoint.key(fromEnvironment: try p.string("api_key_env")),
+                                    timeout: try p.double("timeout"), inFlight: try p.int("in_flight"),
+                                    retry: RetryPolicy(retries: try p.int("retries"), backoff: try p.double("backoff")))
+        return RequestRunner(endpoint: endpoint, cache: ResponseCache(directory: context.resumeDirectory + "/responses"))
+    }
+
+    /// Runs requests with progress on the node's line and a closing log line.
+    static func run(_ requests: [ChatRequest], _ runner: RequestRunner, _ context: NodeContext, note: String) throws -> [ChatResponse] {
+        let last = LastProgress()
+        let responses = try runner.run(requests) { progress in
+            last.value = progress
+            context.progress(Double(progress.done) / Double(max(1, progress.total)), note + " " + progress.line)
+        }
+        context.log("\(note): " + (last.value?.line ?? "\(requests.count)/\(requests.count) requests (all kept from before)")
+                    + " at \(runner.endpoint.baseURL.absoluteString)")
+        return responses
+    }
+}
+
+private final class LastProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: RequestRunner.Progress?
+    var value: RequestRunner.Progress? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { if (newValue?.done ?? 0) >= (stored?.done ?? 0) { stored = newValue } } }
+    }
+}
