@@ -6,14 +6,15 @@ import NodeKit
 /// input) or `backend: openai` (a model behind an OpenAI-compatible server). What enters the node's key
 /// for a served model is its name, the user's `revision` and everything the node sends (prompts,
 /// sampling params); the endpoint, the key's variable, timeouts and concurrency do not (they do not
-/// change what a deterministic server answers). Remote-only params enter the key only with `backend: openai`.
+/// change what a deterministic server answers). These params enter the key only with `backend: openai`, so
+/// an embedded node's key is what it was before backends existed.
 enum BackendParams {
     static let openai = [(param: "backend", value: "openai")]
 
     static func specs(alsoWith extra: [(param: String, value: String)] = []) -> [ParamSpec] {
         let with = openai + extra
         return [
-            ParamSpec("backend", .oneOf(["embedded", "openai"]), default: .string("embedded"),
+            ParamSpec("backend", .oneOf(["embedded", "openai"]), default: .string("embedded"), onlyWith: openai,
                       doc: "embedded (the model input, a checkpoint) or openai (a model behind an OpenAI-compatible server)"),
             ParamSpec("endpoint", .string, default: .string(""), affectsOutput: false, onlyWith: with,
                       doc: "the server's base URL, e.g. http://127.0.0.1:8000/v1"),
