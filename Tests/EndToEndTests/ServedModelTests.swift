@@ -1,0 +1,86 @@
+import ChatServerFixture
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Workflows whose model-facing stages talk to a server: a real third-party one (llama.cpp's
+/// llama-server from ../shared/real-server, which `.ci/run` starts and names in JUDGEFLOW_REAL_SERVER),
+/// and a loopback one for a kill in the middle of a node.
+@Suite struct ServedModelTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func everyModelFacingStageCompletesAgainstARealThirdPartyServer() throws {
+        guard let endpoint = ProcessInfo.processInfo.environment["JUDGEFLOW_REAL_SERVER"], !endpoint.isEmpty else {
+            Issue.record("""
+                NO REAL SERVER: JUDGEFLOW_REAL_SERVER is not set, so the served-model workflow was not run against llama-server. \
+                .ci/run builds and starts it; by hand: bash ../shared/real-server/llama-server.sh install && \
+                PORT=8080 bash ../shared/real-server/llama-server.sh start, then JUDGEFLOW_REAL_SERVER=http://127.0.0.1:8080/v1
+                """)
+            return
+        }
+        let p = Project()
+        let workflow = Self.root + "/workflows/examples/served-model.yaml"
+        let run = p.judgeflow("run", workflow, "--store", p.directory + "/store", "--set", "endpoint=" + endpoint)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.counts?.ran == 7 && run.counts?.failed == 0, "\(run.stderr)")
+        for node in ["eval", "traces", "closed", "open", "answers"] {
+            let export = p.judgeflow("export", node, "out/" + node, "--workflow", workflow, "--store", p.directory + "/store")
+            #expect(export.status == 0, "\(export.stderr)")
+        }
+        // The judge's verdicts on the benchmark are parsed from free text: a random model's nonsense is
+        // counted as unparseable, never a crash.
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data((p.read("out/eval/metrics") ?? "").utf8)) as? [String: Any])
+        let verdicts = try #require(metrics["verdicts"] as? [String: Any])
+        let items = try #require((metrics["judge"] as? [String: Any])?["items"] as? Int)
+        #expect(verdicts["verdicts"] as? Int == 2 * items)
+        #expect((metrics["judge"] as? [String: Any])?["unparseable"] as? Int == verdicts["unparseable"] as? Int)
+        // With the grammar constraint every verdict of the traces is read, and scored from logprobs.
+        if let tally = p.read("out/traces/traces/verdicts.json").flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }) {
+            #expect(tally["unparseable"] as? Int == 0)
+            #expect((tally["logprobs"] as? Int ?? 0) > 0 && tally["logprobs"] as? Int == tally["verdicts"] as? Int)
+        } else {
+            Issue.record("traces has no verdicts.json")
+        }
+        #expect(p.read("out/answers/metrics")?.contains("\"closed\"") == true)
+        // A second run sends nothing: every node is cached.
+        let again = p.judgeflow("run", workflow, "--store", p.directory + "/store", "--set", "endpoint=" + endpoint)
+        #expect(again.counts?.ran == 0 && again.counts?.cached == 7, "\(again.stderr)")
+    }
+
+    @Test func aNodeKilledMidwayResumesWithoutResendingAFinishedRequest() throws {
+        // Requests are answered one at a time; request 20 is held and then dropped, and the run is killed
+        // while it waits, so requests 0-19 are exactly the ones it finished.
+        let server = LoopbackChatServer { index, _ in
+            index == 20 ? .after(seconds: 2, .drop) : .chat(["Verdict: A"])
+        }
+        let p = Project()
+        p.write("wf.yaml", """
+            x-world: &world {image_size: 24, grid: 3, max_objects: 2}
+            stages:
+              bench:
+                uses: world.benchmark
+                with: {<<: *world, items_per_category: 10}
+              eval:
+                uses: judge.eval
+                inputs: {benchmark: bench}
+                with: {backend: openai, endpoint: "\(server.baseURL)", model: tiny-test, in_flight: 1, logprobs: false}
+            """)
+        let started = p.start(["run", "wf.yaml"])
+        let deadline = Date().addingTimeInterval(120)
+        while server.requests.count < 21 && Date() < deadline && started.0.isRunning { usleep(10_000) }
+        #expect(server.requests.count == 21, "the run did not reach request 20")
+        kill(started.0.processIdentifier, SIGKILL)
+        _ = p.finish(started)
+        let finished = Set(server.requests.prefix(20).filter(\.answered).map(\.body))
+        #expect(finished.count == 20)
+        let before = server.requests.count
+        let rerun = p.judgeflow("run", "wf.yaml")
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let resent = server.requests.dropFirst(before).filter { finished.contains($0.body) }
+        #expect(resent.isEmpty, "\(resent.count) finished requests were sent again")
+        let all = Set(server.requests.filter(\.answered).map(\.body))
+        #expect(server.requests.dropFirst(before).count == all.count - 20, "the rerun sent a request twice")
+    }
+}
