@@ -32,7 +32,7 @@ let package = Package(
 
         // Engine.
         .target(name: "WorkflowSpec", dependencies: ["CYAML", "NodeKit"]),
-        .target(name: "NodeKit", dependencies: []),
+        .target(name: "NodeKit", dependencies: ["CGlibc"]),
         .target(name: "WorkflowPlan", dependencies: ["WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .target(name: "ArtifactStore", dependencies: ["CCrypto", "CGlibc"]),
         .target(name: "CGlibc", dependencies: []),

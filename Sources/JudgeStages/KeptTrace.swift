@@ -5,7 +5,9 @@ import NodeKit
 import SyntheticWorld
 import TinyVLM
 
-/// A judgement the filter kept, ready to become two training examples.
+/// A judgement the filter kept, ready to become two training examples. `swappedTrace` is a served
+/// judge's reasoning with the responses swapped (nil for the embedded judge, whose trace — its own answer —
+/// does not depend on the order).
 public struct KeptTrace: Codable, Sendable, Equatable {
     public var scene: Int
     public var family: String
@@ -13,4 +15,5 @@ public struct KeptTrace: Codable, Sendable, Equatable {
     public var trace: String
     public var preferred: String
     public var rejected: String
+    public var swappedTrace: String? = nil
 }

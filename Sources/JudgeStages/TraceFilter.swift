@@ -45,7 +45,7 @@ public enum TraceFilter {
             if agrees {
                 totals[pair.family, default: (0, 0)].kept += 1
                 kept.append(KeptTrace(scene: pair.scene, family: pair.family, question: pair.question, trace: s.trace,
-                                      preferred: pair.preferred, rejected: pair.rejected))
+                                      preferred: pair.preferred, rejected: pair.rejected, swappedTrace: s.swappedTrace))
             }
         }
         return (kept, totals)
@@ -53,12 +53,14 @@ public enum TraceFilter {
 }
 
 /// One judged pair as `judge.traces` writes it: the pair, the judge's trace, and its verdict margin in
-/// each order (`straight` with the preferred response first, `swapped` with it second).
+/// each order (`straight` with the preferred response first, `swapped` with it second). A served judge
+/// reasons once per order: `trace` is the straight order's, `swappedTrace` the swapped one's.
 public struct ScoredTrace: Codable, Sendable, Equatable {
     public var pair: Pair
     public var trace: String
     public var straight: Float
     public var swapped: Float
+    public var swappedTrace: String? = nil
 }
 
 /// A trace that reaches the verdict for the right reason. The judge's trace is its own answer; on a

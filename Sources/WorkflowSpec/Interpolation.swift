@@ -86,8 +86,6 @@ public struct Interpolation: Sendable {
         return true
     }
 
-    /// POSIX single-quoting: `'…'`, with each `'` written as `'\''`.
-    public static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    /// POSIX single-quoting (`Subprocess.quoted`).
+    public static func shellQuoted(_ text: String) -> String { Subprocess.quoted(text) }
 }

@@ -58,7 +58,8 @@ public struct JudgeTracesNode: NodeType {
             let judged = try RemoteJudge(context.params).judge(items, runner: try BackendParams.runner(context), context: context,
                                                                 tally: &tally)
             let scored = zip(pairs, judged).map {
-                ScoredTrace(pair: $0, trace: $1.trace, straight: Float($1.straight.margin), swapped: Float($1.swapped.margin))
+                ScoredTrace(pair: $0, trace: $1.trace, straight: Float($1.straight.margin), swapped: Float($1.swapped.margin),
+                            swappedTrace: $1.swappedTrace)
             }
             let directory = context.outputPath("traces")
             try RecordDirectory.write(scored, world: world, to: directory, file: "traces.jsonl")

@@ -57,6 +57,7 @@ struct RemoteJudge {
     /// Both orders' readings of one item, and the reasoning written with the responses as given.
     struct Judgement {
         var trace: String
+        var swappedTrace: String
         var straight: VerdictReading.Reading
         var swapped: VerdictReading.Reading
     }
@@ -113,6 +114,6 @@ struct RemoteJudge {
             readings = second.map { VerdictReading.read($0.choices[0], pattern: #"^\W*(A|B)"#) }
         }
         for reading in readings { tally.count(reading) }
-        return items.indices.map { Judgement(trace: traces[2 * $0], straight: readings[2 * $0], swapped: readings[2 * $0 + 1]) }
+        return items.indices.map { Judgement(trace: traces[2 * $0], swappedTrace: traces[2 * $0 + 1], straight: readings[2 * $0], swapped: readings[2 * $0 + 1]) }
     }
 }

@@ -3,20 +3,20 @@ import CGlibc
 import Glibc
 #endif
 
-/// Runs a program to completion with posix_spawn and waitpid on the calling thread: its standard streams
+/// Runs a program to completion (shell stages, external trainers) with posix_spawn and waitpid on the calling thread: its standard streams
 /// on given descriptors, every other descriptor closed, in a given directory. (Foundation's Process costs
 /// tens of milliseconds a spawn here; this costs about one, which is most of a trivial shell stage.)
-enum Subprocess {
-    enum Termination: Equatable {
+public enum Subprocess {
+    public enum Termination: Equatable, Sendable {
         case exited(Int32)
         case signalled(Int32)
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func run(_ path: String, arguments: [String], environment: [String: String], directory: String,
+    public static func run(_ path: String, arguments: [String], environment: [String: String], directory: String,
                     stdin: Int32, stdout: Int32, stderr: Int32) throws(Failure) -> Termination {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -34,5 +34,10 @@ enum Subprocess {
         // The wait status's layout (WIFEXITED and friends are macros Swift does not import).
         let signal = status & 0x7F
         return signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+    }
+
+    /// POSIX single-quoting for a command line: `'…'`, with each `'` written as `'\''`.
+    public static func quoted(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
