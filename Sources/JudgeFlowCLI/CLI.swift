@@ -36,8 +36,12 @@ public enum CLI {
                            the latest run's results: its report node's report.md (--json: report.json),
                            or without one, judge metrics by iteration and benchmark; --compare puts
                            the arms of a matrix side by side (last iteration, macro and categories)
-      eval --judge random|longer|MODEL|NODE --bench FILE.jsonl|DIR|NODE [--format F] [--json]
-                           score a judge on a benchmark, both response orders
+      eval --judge random|longer|MODEL|NODE --bench FILE.jsonl|DIR|NODE [--format F] [--images DIR] [--json]
+                           score a judge on a benchmark, both response orders (--format
+                           vl-rewardbench|multimodal-rewardbench reads a release's file directly)
+      import FILE -o DIR [--format vl-rewardbench|multimodal-rewardbench] [--images DIR] [--name NAME]
+                           turn a benchmark release's file (VLMEvalKit TSV, the parquet converted to
+                           JSON lines, all_data.json) into DIR/items.jsonl, DIR/images/, DIR/benchmark.json
       world scene --seed S --index I [--set image_size=24]... [-o SCENE.json]
                            print one scene of the embedded world as JSON (world params as the
                            workflows set them: image_size, grid, min_objects, max_objects, noise,
@@ -74,9 +78,10 @@ public enum CLI {
             case "verify", "gc": return try MaintenanceCommand.run(command, rest)
             case "world": return try WorldCommand.run(rest)
             case "eval": return try EvalCommand.run(rest)
+            case "import": return try ImportCommand.run(rest)
             case "results": return try ResultsCommand.run(rest, registry: registry)
             default:
-                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "results"]
+                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

@@ -12,23 +12,38 @@ import TinyVLM
 /// (`judge@4`, `base`).
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format"], booleans: ["--json"])
+        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
-            throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE --bench FILE.jsonl|DIR|NODE [--json]")
+            throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE --bench FILE.jsonl|DIR|NODE "
+                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--json]")
         }
         let path = try storedFile(bench, args, treeFile: "items.jsonl")
-        let items = try readItems(path, format: args.value("--format") ?? "judgeflow")
+        let format = args.value("--format") ?? "judgeflow"
+        var imported: ImportedBenchmark?
+        let items: [BenchmarkItem]
+        if format == "judgeflow" {
+            do { items = try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
+        } else {
+            imported = try ImportCommand.parse(path, format: format)
+            items = imported?.items ?? []
+        }
         let judgements: [ItemJudgement]
         switch judge {
         case "random": judgements = ReferenceJudges.random(items, seed: UInt64(args.value("--seed") ?? "0") ?? 0)
         case "longer": judgements = ReferenceJudges.longer(items)
         default:
             let checkpoint = try storedFile(judge, args, treeFile: nil)
+            var directory = (path as NSString).deletingLastPathComponent
+            if let imported {
+                // A model reads image files: a release's file is imported into a scratch directory first.
+                do { directory = try CLI.openStore(args).makeWorkDirectory() + "/imported" } catch { throw .failed("\(error)") }
+                try ImportCommand.write(imported, source: path, to: directory, images: args.value("--images"), name: nil)
+            }
             do {
                 // Verdicts do not depend on the thread count (the GEMM splits C into disjoint ranges).
                 let threads = ProcessInfo.processInfo.activeProcessorCount
                 let model = try Checkpoint.load(checkpoint, threads: threads)
-                judgements = try BenchmarkJudging.judge(items, directory: (path as NSString).deletingLastPathComponent, model: model)
+                judgements = try BenchmarkJudging.judge(items, directory: directory, model: model)
             } catch {
                 throw .failed("judge \(judge): \(error)")
             }
@@ -54,39 +69,6 @@ enum EvalCommand {
                   String(format: "| position consistency | %.3f |", m.positionConsistency),
                   "| unparseable verdicts | \(m.unparseable) |"]
         return lines.joined(separator: "\n")
-    }
-
-    /// Items from JudgeFlow's format or a public release's layout (`vl-rewardbench`: JSON lines;
-    /// `multimodal-rewardbench`: a JSON array, as in its all_data.json).
-    static func readItems(_ path: String, format: String) throws(CLIError) -> [BenchmarkItem] {
-        if format == "judgeflow" {
-            do { return try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read \(path)") }
-        var records: [[String: Any]] = []
-        if let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
-            records = array
-        } else {
-            for (n, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
-                guard let record = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                    throw .usage("\(path):\(n + 1):1: error: not a JSON object")
-                }
-                records.append(record)
-            }
-        }
-        do {
-            switch format {
-            case "vl-rewardbench": return try BenchmarkImporter.vlRewardBench(records)
-            case "multimodal-rewardbench": return try BenchmarkImporter.multimodalRewardBench(records)
-            default: throw CLIError.usage("unknown --format '\(format)'; use judgeflow, vl-rewardbench or multimodal-rewardbench")
-            }
-        } catch let error as BenchmarkImporter.Failure {
-            throw .usage("\(path): \(error)")
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw .failed("\(error)")
-        }
     }
 
     /// A file, a directory (holding `treeFile`), or a node output from the store (materialized under tmp/).

@@ -81,29 +81,4 @@ func item(_ id: String, _ category: String, preferred: Int, _ a: String = "a", _
             #expect(error.line == 3)
         }
     }
-
-    @Test func vlRewardBenchLayoutImportsWithCategoriesAndRanking() throws {
-        let records: [[String: Any]] = [
-            ["id": "RLAIF-V-1", "query": "describe", "image_path": "x.jpg", "response": ["good", "bad"],
-             "human_ranking": [0, 1], "query_source": "RLAIF-V"],
-            ["id": "m1", "query": "solve", "image_path": "y.jpg", "response": ["bad", "good"],
-             "human_ranking": [1, 0], "query_source": "mathverse"],
-            ["id": "w1", "query": "hi", "image_path": "z.jpg", "response": ["a", "b"], "human_ranking": [0, 1],
-             "query_source": "WildVision"],
-        ]
-        let items = try BenchmarkImporter.vlRewardBench(records)
-        #expect(items.map(\.category) == ["hallucination", "reasoning", "general"])
-        #expect(items.map(\.preferred) == [0, 1, 0])
-    }
-
-    @Test func multimodalRewardBenchLayoutImports() throws {
-        let items = try BenchmarkImporter.multimodalRewardBench([
-            ["ID": "1", "Text": "q", "Image": "i.png", "Output1": "x", "Output2": "y", "Better": "Output2",
-             "Meta": ["Category": "vqa"]],
-        ])
-        #expect(items.first?.preferred == 1 && items.first?.category == "vqa")
-        #expect(throws: BenchmarkImporter.Failure.self) {
-            try BenchmarkImporter.multimodalRewardBench([["Output1": "x"]])
-        }
-    }
 }
