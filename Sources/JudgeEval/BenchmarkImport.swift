@@ -22,7 +22,7 @@ public enum BenchmarkImport {
 
     /// Bounds on untrusted input, checked before anything is allocated for it.
     public struct Limits: Sendable {
-        public var fileBytes = 4 << 30
+        public var fileBytes = 2 << 30
         public var imageBytes = 64 << 20
         public var textBytes = 1 << 20
         public var items = 100_000

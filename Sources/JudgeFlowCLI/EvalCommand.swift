@@ -9,7 +9,8 @@ import TinyVLM
 /// orders. BENCH is a `.jsonl` file, a directory holding `items.jsonl`, or a node (`node` or
 /// `node.output`) whose latest recorded output is a benchmark. JUDGE is a reference judge (`random`,
 /// `longer`), a model checkpoint (`.safetensors`), or a node whose latest recorded output is one
-/// (`judge@4`, `base`).
+/// (`judge@4`, `base`). `--format vl-rewardbench|multimodal-rewardbench` reads BENCH as a release's file
+/// (`ImportCommand`), with image paths relative to `--images`.
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images"], booleans: ["--json"])
@@ -24,6 +25,9 @@ enum EvalCommand {
         if format == "judgeflow" {
             do { items = try BenchmarkFile.read(path) } catch { throw .usage(error.description) }
         } else {
+            guard BenchmarkImport.Format(rawValue: format) != nil else {
+                throw .usage("unknown --format '\(format)'; use judgeflow, vl-rewardbench or multimodal-rewardbench")
+            }
             imported = try ImportCommand.parse(path, format: format)
             items = imported?.items ?? []
         }
@@ -36,7 +40,8 @@ enum EvalCommand {
             var directory = (path as NSString).deletingLastPathComponent
             if let imported {
                 // A model reads image files: a release's file is imported into a scratch directory first.
-                do { directory = try CLI.openStore(args).makeWorkDirectory() + "/imported" } catch { throw .failed("\(error)") }
+                let store = try CLI.openStore(args)
+                do { directory = try store.makeWorkDirectory() + "/imported" } catch { throw .store(error) }
                 try ImportCommand.write(imported, source: path, to: directory, images: args.value("--images"), name: nil)
             }
             do {
