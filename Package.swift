@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CGlibc", dependencies: []),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit", "CGlibc"]),
         .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
-                                                    "SyntheticWorld", "JudgeEval", "JudgeStages", "TinyVLM", "Compute"]),
+                                                    "SyntheticWorld", "JudgeEval", "JudgeStages", "TinyVLM", "Compute", "ModelBackend"]),
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.

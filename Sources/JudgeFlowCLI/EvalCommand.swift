@@ -10,13 +10,18 @@ import TinyVLM
 /// `node.output`) whose latest recorded output is a benchmark. JUDGE is a reference judge (`random`,
 /// `longer`), a model checkpoint (`.safetensors`), or a node whose latest recorded output is one
 /// (`judge@4`, `base`). `--format vl-rewardbench|multimodal-rewardbench` reads BENCH as a release's file
-/// (`ImportCommand`), with image paths relative to `--images`.
+/// (`ImportCommand`), with image paths relative to `--images`. JUDGE may also be a served model: an
+/// OpenAI-compatible base URL with `--model NAME` (and `--verdict-constraint grammar|guided-choice`,
+/// `--api-key-env VAR`, `--max-tokens N`), judged as `judge.eval` with `backend: openai` judges.
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
-        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images"], booleans: ["--json"])
+        let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images", "--model",
+                                                "--verdict-constraint", "--api-key-env", "--max-tokens"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
-            throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE --bench FILE.jsonl|DIR|NODE "
-                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--json]")
+            throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE|URL --bench FILE.jsonl|DIR|NODE "
+                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--json]\n"
+                         + "       a served judge: --judge http://HOST:PORT/v1 --model NAME [--verdict-constraint grammar|guided-choice] "
+                         + "[--api-key-env VAR] [--max-tokens N]")
         }
         let path = try storedFile(bench, args, treeFile: "items.jsonl")
         let format = args.value("--format") ?? "judgeflow"
@@ -31,8 +36,18 @@ enum EvalCommand {
             imported = try ImportCommand.parse(path, format: format)
             items = imported?.items ?? []
         }
-        let judgements: [ItemJudgement]
+        var judgements: [ItemJudgement] = []
+        var tally: VerdictTally?
+        let served = judge.hasPrefix("http://") || judge.hasPrefix("https://")
         switch judge {
+        case _ where served:
+            var directory = (path as NSString).deletingLastPathComponent
+            if let imported {
+                let store = try CLI.openStore(args)
+                do { directory = try store.makeWorkDirectory() + "/imported" } catch { throw .store(error) }
+                try ImportCommand.write(imported, source: path, to: directory, images: args.value("--images"), name: nil)
+            }
+            (judgements, tally) = try ServedJudge.judge(items, directory: directory, endpoint: judge, args)
         case "random": judgements = ReferenceJudges.random(items, seed: UInt64(args.value("--seed") ?? "0") ?? 0)
         case "longer": judgements = ReferenceJudges.longer(items)
         default:
@@ -58,8 +73,9 @@ enum EvalCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: (try? encoder.encode(m)) ?? Data(), as: UTF8.self))
+            if let tally { FileHandle.standardError.write(Data((tally.line + "\n").utf8)) }
         } else {
-            print(table(m, judge: judge, bench: path))
+            print(table(m, judge: judge, bench: path) + (tally.map { "\n\n" + $0.line } ?? ""))
         }
         return 0
     }

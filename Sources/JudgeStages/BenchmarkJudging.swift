@@ -1,5 +1,7 @@
 import Foundation
 import JudgeEval
+import ModelBackend
+import NodeKit
 import SyntheticWorld
 import TinyVLM
 
@@ -40,6 +42,18 @@ public enum BenchmarkJudging {
             progress(Double(judgements.count) / Double(items.count))
         }
         return judgements
+    }
+
+    /// A served judge (`backend: openai` params, as `judge.eval` declares them) over benchmark items, each
+    /// image file sent as it is; `send` runs a batch of requests. Shared by `judge.eval` and `judgeflow eval --judge URL`.
+    public static func judgeServed(_ items: [BenchmarkItem], directory: String, params: [String: Value],
+                                   send: ([ChatRequest], String) throws -> [ChatResponse]) throws -> ([ItemJudgement], VerdictTally) {
+        var tally = VerdictTally()
+        let inputs = try items.map { item in
+            RemoteJudge.Item(image: try imageBytes(item, directory: directory), question: item.query, responses: (item.responses[0], item.responses[1]))
+        }
+        let judged = try RemoteJudge(params).judge(inputs, tally: &tally, send: send)
+        return (zip(items, judged).map { ItemJudgement(item: $0, straight: $1.straight.verdict, swapped: $1.swapped.verdict) }, tally)
     }
 
     /// The item's image file as it is (what a served judge is shown; the server decodes and resizes it).

@@ -11,15 +11,33 @@ import Glibc
 @Suite struct ServedModelTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    @Test func everyModelFacingStageCompletesAgainstARealThirdPartyServer() throws {
-        guard let endpoint = ProcessInfo.processInfo.environment["JUDGEFLOW_REAL_SERVER"], !endpoint.isEmpty else {
-            Issue.record("""
-                NO REAL SERVER: JUDGEFLOW_REAL_SERVER is not set, so the served-model workflow was not run against llama-server. \
-                .ci/run builds and starts it; by hand: bash ../shared/real-server/llama-server.sh install && \
-                PORT=8080 bash ../shared/real-server/llama-server.sh start, then JUDGEFLOW_REAL_SERVER=http://127.0.0.1:8080/v1
-                """)
-            return
+    /// The real server's base URL, or nil after recording loudly that it is missing.
+    static func realServer(_ what: String) -> String? {
+        if let endpoint = ProcessInfo.processInfo.environment["JUDGEFLOW_REAL_SERVER"], !endpoint.isEmpty { return endpoint }
+        Issue.record("""
+            NO REAL SERVER: JUDGEFLOW_REAL_SERVER is not set, so \(what) was not checked against llama-server. \
+            .ci/run builds and starts it; by hand: bash ../shared/real-server/llama-server.sh install && \
+            PORT=8080 bash ../shared/real-server/llama-server.sh start, then JUDGEFLOW_REAL_SERVER=http://127.0.0.1:8080/v1
+            """)
+        return nil
+    }
+
+    @Test func aServedJudgeScoresTheReleasedBenchmarkFilesOverHTTP() throws {
+        guard let endpoint = Self.realServer("judgeflow eval over HTTP") else { return }
+        let p = Project()
+        let fixtures = Self.root + "/Tests/Fixtures/benchmarks"
+        for (file, format) in [("vl-rewardbench/vl_rewardbench.tsv", "vl-rewardbench"), ("multimodal-rewardbench/all_data.json", "multimodal-rewardbench")] {
+            let eval = p.judgeflow("eval", "--judge", endpoint, "--model", "tiny-qwen2vl", "--bench", fixtures + "/" + file, "--format", format,
+                                   "--max-tokens", "24", "--json", "--store", p.directory + "/store")
+            #expect(eval.status == 0, "\(format): \(eval.stderr)")
+            let metrics = try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any]
+            #expect((metrics?["items"] as? Int ?? 0) > 0, "\(format): \(eval.stdout)")
+            #expect(eval.stderr.contains("verdicts parsed"), "\(format): \(eval.stderr)")
         }
+    }
+
+    @Test func everyModelFacingStageCompletesAgainstARealThirdPartyServer() throws {
+        guard let endpoint = Self.realServer("the served-model workflow") else { return }
         let p = Project()
         let workflow = Self.root + "/workflows/examples/served-model.yaml"
         let run = p.judgeflow("run", workflow, "--store", p.directory + "/store", "--set", "endpoint=" + endpoint)

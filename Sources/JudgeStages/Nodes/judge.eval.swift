@@ -35,14 +35,11 @@ public struct JudgeEvalNode: NodeType {
         var judgements: [ItemJudgement] = []
         var tally: VerdictTally?
         if BackendParams.isRemote(context.params) {
-            var counted = VerdictTally()
-            let inputs = try items.map { item in
-                RemoteJudge.Item(image: try BenchmarkJudging.imageBytes(item, directory: dir), question: item.query,
-                                 responses: (item.responses[0], item.responses[1]))
+            let runner = try BackendParams.runner(context)
+            let (judged, counted) = try BenchmarkJudging.judgeServed(items, directory: dir, params: context.params) { requests, note in
+                try BackendParams.run(requests, runner, context, note: note)
             }
-            let judged = try RemoteJudge(context.params).judge(inputs, runner: try BackendParams.runner(context), context: context,
-                                                                tally: &counted)
-            judgements = zip(items, judged).map { ItemJudgement(item: $0, straight: $1.straight.verdict, swapped: $1.swapped.verdict) }
+            judgements = judged
             tally = counted
             context.log(counted.line)
         } else {

@@ -101,16 +101,20 @@ struct RemoteJudge {
     }
 
     func judge(_ items: [Item], runner: RequestRunner, context: NodeContext, tally: inout VerdictTally) throws -> [Judgement] {
-        let first = try BackendParams.run(items.flatMap { [reasoning($0, swapped: false), reasoning($0, swapped: true)] }, runner,
-                                          context, note: "judging")
+        try judge(items, tally: &tally) { requests, note in try BackendParams.run(requests, runner, context, note: note) }
+    }
+
+    /// `send` runs a batch of requests (with a note for progress) and returns their responses in order.
+    func judge(_ items: [Item], tally: inout VerdictTally, send: ([ChatRequest], String) throws -> [ChatResponse]) throws -> [Judgement] {
+        let first = try send(items.flatMap { [reasoning($0, swapped: false), reasoning($0, swapped: true)] }, "judging")
         let traces = first.map { $0.choices[0].message.content ?? "" }
         var readings: [VerdictReading.Reading]
         if constraint == "none" {
             readings = first.map { VerdictReading.read($0.choices[0], pattern: pattern) }
         } else {
-            let second = try BackendParams.run(items.enumerated().flatMap { k, item in
+            let second = try send(items.enumerated().flatMap { k, item in
                 [verdict(item, swapped: false, trace: traces[2 * k]), verdict(item, swapped: true, trace: traces[2 * k + 1])]
-            }, runner, context, note: "verdicts")
+            }, "verdicts")
             readings = second.map { VerdictReading.read($0.choices[0], pattern: #"^\W*(A|B)"#) }
         }
         for reading in readings { tally.count(reading) }
