@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.
-        .target(name: "ModelBackend", dependencies: ["ArtifactStore"]),
+        .target(name: "ModelBackend", dependencies: ["ArtifactStore", "CGlibc"]),
         .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute", "ModelBackend"]),
 
         // Tests.

@@ -1,7 +1,12 @@
 #define _GNU_SOURCE
 #include "CGlibc.h"
 #include <unistd.h>
+#include <sys/wait.h>
 #include <spawn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 int jf_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
              int stdin_fd, int stdout_fd, int stderr_fd, int new_group, pid_t *pid) {
@@ -24,6 +29,45 @@ int jf_spawn(const char *path, char *const argv[], char *const envp[], const cha
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return error;
+}
+
+int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                      int stdout_fd, int stderr_fd, pid_t *pid) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0) { int e = errno; close(report[0]); close(report[1]); return e; }
+    if (child == 0) {
+        // Only async-signal-safe calls until execve.
+        int e = 0;
+        if (setpgid(0, 0) != 0) e = errno;
+        if (!e && prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) e = errno;
+        if (!e && getppid() != parent) e = ESRCH;
+        int null_fd = e ? -1 : open("/dev/null", O_RDONLY);
+        if (!e && null_fd < 0) e = errno;
+        if (!e && dup2(null_fd, 0) < 0) e = errno;
+        if (!e && dup2(stdout_fd, 1) < 0) e = errno;
+        if (!e && dup2(stderr_fd, 2) < 0) e = errno;
+        if (!e && cwd && chdir(cwd) != 0) e = errno;
+        if (!e) {
+            // close every inherited descriptor but the report pipe (close-on-exec) and 0-2
+            for (int fd = 3; fd < 65536; fd++) if (fd != report[1]) close(fd);
+            execve(path, argv, envp);
+            e = errno;
+        }
+        ssize_t ignored = write(report[1], &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int e = 0;
+    ssize_t n;
+    do { n = read(report[0], &e, sizeof e); } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == sizeof e && e != 0) { int status; waitpid(child, &status, 0); return e; }
+    *pid = child;
+    return 0;
 }
 
 int jf_syncfs(int fd) { return syncfs(fd); }

@@ -5,7 +5,7 @@ import Foundation
 /// `params:`, applies `--set` overrides, expands `matrix:` and `repeat` groups and interpolates `${…}`.
 /// Every problem found is reported together as one `SpecError`.
 public struct WorkflowLoader: Sendable {
-    static let topLevelKeys = ["version", "description", "extends", "params", "matrix", "stages"]
+    static let topLevelKeys = ["version", "description", "extends", "params", "matrix", "servers", "stages"]
     public static let formatVersion = 1
 
     /// Reads a file's text; swapped for an in-memory table in tests.
@@ -98,6 +98,7 @@ public struct WorkflowLoader: Sendable {
             var merging = VariantMerging(variants: matrix.variants, variableNames: matrix.variableNames, perVariant: perVariant)
             nodes = merging.merged()
         }
+        Servers(tree["servers"], interpolation: Interpolation(variables: params), sink: &sink).apply(to: &nodes, sink: &sink)
         var seen: [String: SourceLocation] = [:]
         for node in nodes {
             if let first = seen[node.name] {

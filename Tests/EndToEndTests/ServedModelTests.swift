@@ -54,10 +54,11 @@ import Glibc
         let items = try #require((metrics["judge"] as? [String: Any])?["items"] as? Int)
         #expect(verdicts["verdicts"] as? Int == 2 * items)
         #expect((metrics["judge"] as? [String: Any])?["unparseable"] as? Int == verdicts["unparseable"] as? Int)
-        // With the grammar constraint every verdict of the traces is read, and scored from logprobs.
+        // With the grammar constraint every verdict of the traces is read. (llama-server reports logprobs from
+        // before the grammar: a random model rarely has both letters among its top 5, so most scores are ±1 from the text.)
         if let tally = p.read("out/traces/traces/verdicts.json").flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }) {
-            #expect(tally["unparseable"] as? Int == 0)
-            #expect((tally["logprobs"] as? Int ?? 0) > 0 && tally["logprobs"] as? Int == tally["verdicts"] as? Int)
+            #expect(tally["unparseable"] as? Int == 0 && (tally["verdicts"] as? Int ?? 0) > 0)
+            #expect((tally["logprobs"] as? Int ?? -1) + (tally["text"] as? Int ?? -1) == tally["verdicts"] as? Int)
         } else {
             Issue.record("traces has no verdicts.json")
         }

@@ -35,9 +35,10 @@ public struct JudgeEvalNode: NodeType {
         var judgements: [ItemJudgement] = []
         var tally: VerdictTally?
         if BackendParams.isRemote(context.params) {
-            let runner = try BackendParams.runner(context)
-            let (judged, counted) = try BenchmarkJudging.judgeServed(items, directory: dir, params: context.params) { requests, note in
-                try BackendParams.run(requests, runner, context, note: note)
+            let session = try BackendParams.session(context, modelInput: "judge")
+            defer { BackendParams.finish(session) }
+            let (judged, counted) = try BenchmarkJudging.judgeServed(items, directory: dir, params: session.context.params) { requests, note in
+                try BackendParams.run(requests, session.runner, context, note: note)
             }
             judgements = judged
             tally = counted

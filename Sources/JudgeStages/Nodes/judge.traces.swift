@@ -55,7 +55,9 @@ public struct JudgeTracesNode: NodeType {
                 images[pair.scene] = image
                 return RemoteJudge.Item(image: image, question: pair.question, responses: (pair.preferred, pair.rejected))
             }
-            let judged = try RemoteJudge(context.params).judge(items, runner: try BackendParams.runner(context), context: context,
+            let session = try BackendParams.session(context, modelInput: "judge")
+            defer { BackendParams.finish(session) }
+            let judged = try RemoteJudge(session.context.params).judge(items, runner: session.runner, context: context,
                                                                 tally: &tally)
             let scored = zip(pairs, judged).map {
                 ScoredTrace(pair: $0, trace: $1.trace, straight: Float($1.straight.margin), swapped: Float($1.swapped.margin),

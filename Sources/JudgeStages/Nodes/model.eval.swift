@@ -54,10 +54,12 @@ public struct PolicyEvalNode: NodeType {
         var said: [String] = []
         if BackendParams.isRemote(p) {
             let pattern = try p.string("answer_pattern")
+            let session = try BackendParams.session(context, modelInput: "model")
+            defer { BackendParams.finish(session) }
             let requests = try questions.map {
-                try RemoteAnswers.request(p, image: world.png($0.0), question: $0.1.text, n: nil, temperature: 0, topP: nil, topK: nil, seed: 0)
+                try RemoteAnswers.request(session.context.params, image: world.png($0.0), question: $0.1.text, n: nil, temperature: 0, topP: nil, topK: nil, seed: 0)
             }
-            said = try BackendParams.run(requests, try BackendParams.runner(context), context, note: "answering").map {
+            said = try BackendParams.run(requests, session.runner, context, note: "answering").map {
                 RemoteAnswers.normalise($0.texts[0], pattern: pattern)
             }
             for k in questions.indices { questions[k].1.answer = RemoteAnswers.normalise(questions[k].1.answer, pattern: "") }

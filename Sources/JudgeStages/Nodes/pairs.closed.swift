@@ -161,7 +161,9 @@ public struct ClosedPairsNode: NodeType {
     /// were unreadable.
     func remoteSamples(_ questions: [(Int, Question)], n: Int, world: WorldRef, seed: UInt64, _ context: NodeContext) throws
         -> ([[String]], Int) {
-        let p = context.params
+        let session = try BackendParams.session(context, modelInput: "policy")
+        defer { BackendParams.finish(session) }
+        let p = session.context.params
         let perRequest = try p.int("max_n"), pattern = try p.string("answer_pattern")
         let topK = try p.int("top_k")
         var requests: [ChatRequest] = [], owner: [Int] = []
@@ -174,7 +176,7 @@ public struct ClosedPairsNode: NodeType {
                 owner.append(k)
             }
         }
-        let responses = try BackendParams.run(requests, try BackendParams.runner(context), context, note: "sampling")
+        let responses = try BackendParams.run(requests, session.runner, context, note: "sampling")
         var samples = Array(repeating: [String](), count: questions.count), unread = 0
         for (k, response) in zip(owner, responses) {
             for text in response.texts {

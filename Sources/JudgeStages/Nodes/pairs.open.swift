@@ -70,15 +70,17 @@ public struct OpenPairsNode: NodeType {
         }
         let seed = world.seed &+ UInt64(iteration) &* 1_000_033
         let remote = try BackendParams.isRemote(p) || p.string("injector") == "model"
-        let runner = remote ? try BackendParams.runner(context) : nil
-        let answers = if let runner, BackendParams.isRemote(p) {
-            try remoteAnswers(questions, world: world, seed: seed, runner, context)
+        let session = remote ? try BackendParams.session(context, modelInput: "policy") : nil
+        defer { if let session { BackendParams.finish(session) } }
+        let runner = session?.runner
+        let answers = if let session, BackendParams.isRemote(p) {
+            try remoteAnswers(questions, world: world, seed: seed, session.runner, session.context)
         } else {
             try embeddedAnswers(questions, world: world, seed: seed, context)
         }
         var pairs: [Pair] = []
         if let runner, (try p.string("injector")) == "model" {
-            let model = try p.string("model")
+            let model = try (session?.context.params ?? p).string("model")
             // Kinds are drawn first, in question order, so the requests (and so the pairs) do not depend on timing.
             var kinds: [ErrorInjector.Kind] = []
             for _ in questions { guard let kind = ErrorInjector.draw(mix, rng: &rng) else { break }; kinds.append(kind) }

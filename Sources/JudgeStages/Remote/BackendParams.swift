@@ -31,22 +31,36 @@ enum BackendParams {
                       doc: "retries of a request after 429, 5xx, a timeout, a dropped connection or a garbled answer"),
             ParamSpec("backoff", .double, default: .double(0.5), range: 0...3600, affectsOutput: false, onlyWith: with,
                       doc: "seconds before the first retry, doubled per retry (with jitter); a Retry-After header wins"),
+            ParamSpec("server", .string, default: .string(""), affectsOutput: false, onlyWith: with,
+                      doc: "a `servers:` entry of the workflow: started for this node on a free port, serving its model input"),
+            ParamSpec("server_command", .string, default: .string(""), onlyWith: with,
+                      doc: "the server's command, with {model} and {port} (filled in from `servers:` by `server`)"),
+            ParamSpec("server_timeout", .double, default: .double(600), range: 1...86_400, affectsOutput: false, onlyWith: with,
+                      doc: "seconds the server may take to answer GET /v1/models after it starts"),
         ]
     }
 
     static func isRemote(_ params: [String: Value]) -> Bool { params["backend"] == .string("openai") }
 
-    /// The model input is needed only with the embedded backend.
+    /// The model input is needed with the embedded backend, and with a managed server whose command names `{model}`.
     static func requiredInputs(_ params: [String: Value], modelInput: String, others: [String] = []) -> [String] {
-        (isRemote(params) ? [] : [modelInput]) + others
+        let served = isRemote(params) && !(params["server_command"]?.stringValue?.contains("{model}") ?? false)
+        return (served ? [] : [modelInput]) + others
     }
 
     static func problems(_ params: [String: Value], needed: Bool? = nil) -> [ParamProblem] {
         guard needed ?? isRemote(params) else { return [] }
         var found: [ParamProblem] = []
+        if let command = params["server_command"]?.stringValue, !command.isEmpty {
+            if !command.contains("{port}") {
+                found.append(ParamProblem(param: "server_command", "the server's command never names {port}, the port it must listen on"))
+            }
+            return found
+        }
         let endpoint = params["endpoint"]?.stringValue ?? ""
         if endpoint.isEmpty {
-            found.append(ParamProblem(param: "endpoint", "backend: openai needs the server's base URL, e.g. http://127.0.0.1:8000/v1"))
+            found.append(ParamProblem(param: "endpoint", "backend: openai needs the server's base URL, e.g. http://127.0.0.1:8000/v1, "
+                                      + "or `server:` naming one of the workflow's `servers:`"))
         } else if (try? Endpoint(endpoint)) == nil {
             found.append(ParamProblem(param: "endpoint", "'\(endpoint)' is not an http(s) URL"))
         }
@@ -56,13 +70,43 @@ enum BackendParams {
         return found
     }
 
-    /// The request layer for this node: its endpoint, and responses kept in the node's resume area.
-    static func runner(_ context: NodeContext) throws -> RequestRunner {
+    /// A node's connection to its model: the request layer (responses kept in the node's resume area), the
+    /// managed server when the node has one, and the context with `model` set to the served name (a managed
+    /// server's first listed model when `model` is empty). `close()` stops the server.
+    struct Session {
+        let runner: RequestRunner
+        let context: NodeContext
+        let server: ManagedServer?
+        func close() { server?.stop() }
+    }
+
+    static func session(_ context: NodeContext, modelInput: String) throws -> Session {
         let p = context.params
-        let endpoint = try Endpoint(try p.string("endpoint"), apiKey: Endpoint.key(fromEnvironment: try p.string("api_key_env")),
+        var server: ManagedServer?
+        var base = try p.string("endpoint")
+        let command = try p.string("server_command")
+        if !command.isEmpty {
+            let model = context.inputs[modelInput]?.first?.path ?? ""
+            context.progress(0, "starting the server")
+            server = try ManagedServer(template: command, model: model, logPath: context.scratchDirectory + "/server.log",
+                                       directory: context.workspace, readyTimeout: try p.double("server_timeout"))
+            base = server!.baseURL
+            context.log("server ready at \(base): \(server!.command)")
+        }
+        let endpoint = try Endpoint(base, apiKey: Endpoint.key(fromEnvironment: try p.string("api_key_env")),
                                     timeout: try p.double("timeout"), inFlight: try p.int("in_flight"),
                                     retry: RetryPolicy(retries: try p.int("retries"), backoff: try p.double("backoff")))
-        return RequestRunner(endpoint: endpoint, cache: ResponseCache(directory: context.resumeDirectory + "/responses"))
+        var served = context
+        if let server, (try p.string("model")).isEmpty { served.params["model"] = .string(server.models().first ?? "") }
+        return Session(runner: RequestRunner(endpoint: endpoint, cache: ResponseCache(directory: context.resumeDirectory + "/responses")),
+                       context: served, server: server)
+    }
+
+    /// Stops the session's server, keeping the end of its log in the node's log.
+    static func finish(_ session: Session) {
+        guard let server = session.server else { return }
+        server.stop()
+        session.context.log("server log (end):\n" + server.tail(2000))
     }
 
     /// Runs requests with progress on the node's line and a closing log line.
