@@ -21,10 +21,19 @@ int jf_spawn(const char *path, char *const argv[], char *const envp[], const cha
     if (!error) error = posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     if (!error) error = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     if (!error && cwd) error = posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    // The child starts with no signal blocked and every signal at its default action: a thread of ours may
+    // block or ignore some (SIGPIPE), and a command must not inherit that.
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (!error) error = posix_spawnattr_setsigmask(&attributes, &none);
+    if (!error) error = posix_spawnattr_setsigdefault(&attributes, &all);
     if (!error && new_group) {
-        error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-        if (!error) error = posix_spawnattr_setpgroup(&attributes, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+        error = posix_spawnattr_setpgroup(&attributes, 0);
     }
+    if (!error) error = posix_spawnattr_setflags(&attributes, flags);
     if (!error) error = posix_spawn(pid, path, &actions, &attributes, argv, envp);
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
@@ -39,8 +48,17 @@ int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], 
     pid_t child = fork();
     if (child < 0) { int e = errno; close(report[0]); close(report[1]); return e; }
     if (child == 0) {
-        // Only async-signal-safe calls until execve.
+        // Only async-signal-safe calls until execve. No signal blocked, every one at its default action
+        // (the spawning thread may block SIGTERM or ignore SIGPIPE; a server must not inherit that).
         int e = 0;
+        struct sigaction default_action;
+        default_action.sa_handler = SIG_DFL;
+        default_action.sa_flags = 0;
+        sigemptyset(&default_action.sa_mask);
+        for (int signal_number = 1; signal_number < NSIG; signal_number++) sigaction(signal_number, &default_action, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, 0);
         if (setpgid(0, 0) != 0) e = errno;
         if (!e && prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) e = errno;
         if (!e && getppid() != parent) e = ESRCH;

@@ -102,4 +102,82 @@ import Glibc
         let all = Set(server.requests.filter(\.answered).map(\.body))
         #expect(server.requests.dropFirst(before).count == all.count - 20, "the rerun sent a request twice")
     }
+
+    /// llama-server's binary (built by ../shared/real-server) and the directory of its GGUF files, or nil
+    /// after recording loudly that they are missing.
+    static func llamaServer(_ what: String) -> (binary: String, models: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        let binary = environment["JUDGEFLOW_LLAMA_SERVER"]
+            ?? NSHomeDirectory() + "/.cache/llama-server-build/build/bin/llama-server"
+        let models = ((root + "/../shared/real-server") as NSString).standardizingPath
+        if FileManager.default.isExecutableFile(atPath: binary), FileManager.default.fileExists(atPath: models + "/tiny-qwen2vl-f32.gguf") {
+            return (binary, models)
+        }
+        let message = "NO LLAMA-SERVER: \(binary) or \(models)/tiny-qwen2vl-f32.gguf is missing, so \(what) was not checked. "
+            + ".ci/run builds it (bash ../shared/real-server/llama-server.sh install); JUDGEFLOW_LLAMA_SERVER names another binary"
+        Issue.record(Comment(rawValue: message))
+        return nil
+    }
+
+    static func managedWorkflow(binary: String, models: String, count: Int) -> String {
+        """
+        params:
+          gguf: \(models)
+        servers:
+          llama:
+            command: "\(binary) -m {model} --mmproj ${gguf}/mmproj-tiny-qwen2vl-f32.gguf --host 127.0.0.1 --port {port} -np 4 -c 4096 -t 1 --no-warmup --offline"
+            ready_timeout: 60
+        stages:
+          weights:
+            uses: shell
+            with: {cmd: "cp ${gguf}/tiny-qwen2vl-f32.gguf weights.gguf", outs: [weights.gguf]}
+          answers:
+            uses: model.eval
+            inputs: {model: weights}
+            with: {backend: openai, server: llama, count: \(count), max_tokens: 4, image_size: 24, grid: 3, max_objects: 3}
+        """
+    }
+
+    /// Pids of processes whose command line mentions `marker`.
+    static func processes(mentioning marker: String) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(marker) && pid != getpid()
+        }
+    }
+
+    @Test func aManagedServerServesTheNodesModelInputAndStopsAfterIt() throws {
+        guard let (binary, models) = Self.llamaServer("a managed server") else { return }
+        let p = Project()
+        p.write("wf.yaml", Self.managedWorkflow(binary: binary, models: models, count: 2))
+        let run = p.judgeflow("run", "wf.yaml")
+        #expect(run.status == 0 && run.counts?.ran == 2, "\(run.stderr)")
+        let show = p.judgeflow("show", "answers")
+        let log = show.stdout.split(separator: "\n").first { $0.hasPrefix("log: ") }.map { String($0.dropFirst(5)) } ?? ""
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("server ready at http://127.0.0.1:"), "\(text)")
+        #expect(text.contains("answering: 22/22 requests"), "\(text)")
+        #expect(Self.processes(mentioning: p.directory).isEmpty, "the server outlived its node")
+    }
+
+    @Test func aManagedServerDiesWithAKilledJudgeflowAndTheRerunFinishes() throws {
+        guard let (binary, models) = Self.llamaServer("a managed server under SIGKILL") else { return }
+        let p = Project()
+        p.write("wf.yaml", Self.managedWorkflow(binary: binary, models: models, count: 60))
+        let started = p.start(["run", "wf.yaml"])
+        let deadline = Date().addingTimeInterval(60)
+        while Self.processes(mentioning: "mmproj-tiny-qwen2vl").filter({ pid in
+            (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.contains(p.directory) == true
+        }).isEmpty && Date() < deadline && started.0.isRunning { usleep(20_000) }
+        usleep(300_000)
+        let servers = Self.processes(mentioning: p.directory)
+        #expect(!servers.isEmpty, "no server was started")
+        kill(started.0.processIdentifier, SIGKILL)
+        _ = p.finish(started)
+        let gone = Date().addingTimeInterval(15)
+        while !Self.processes(mentioning: p.directory).isEmpty && Date() < gone { usleep(50_000) }
+        #expect(Self.processes(mentioning: p.directory).isEmpty, "the server outlived a SIGKILLed judgeflow")
+        let rerun = p.judgeflow("run", "wf.yaml")
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+    }
 }
