@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "VectorMath", dependencies: []),
         .target(name: "WideMath", dependencies: ["VectorMath"], swiftSettings: wideSettings),
         .target(name: "Compute", dependencies: ["CPrefetch", "VectorMath", "WideMath"], swiftSettings: computeSettings),
-        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM", "VectorMath", "WideMath"], swiftSettings: computeSettings),
+        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM", "VectorMath", "WideMath", "ModelBackend", "ChatServerFixture"],
+                          swiftSettings: computeSettings),
 
         // The embedded vision-language model.
         .target(name: "TinyVLM", dependencies: ["Compute"], swiftSettings: computeSettings),

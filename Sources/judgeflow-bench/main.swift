@@ -8,6 +8,8 @@ usage: judgeflow-bench gemm --m M --n N --k K [--trans NN|NT|TN|TT] [--threads T
                              [--image 32] [--batch 32] [--steps 20] [--json]
        judgeflow-bench elementwise [--json]  (e^x and GELU, 8 lanes vs WideMath's 16)
        judgeflow-bench crosscheck-dump DIR   (model + inputs + logits for bench/model/crosscheck.py)
+       judgeflow-bench chat-server --port P  (a loopback chat server that answers at once)
+       judgeflow-bench requests --url URL [--requests 20000] [--in-flight 64] [--cache DIR] [--json]
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -21,6 +23,8 @@ do {
     case "model": try ModelBench.run(Array(arguments.dropFirst()))
     case "elementwise": try ElementwiseBench.run(Array(arguments.dropFirst()))
     case "crosscheck-dump": try CrossCheckDump.run(Array(arguments.dropFirst()))
+    case "chat-server": try RequestsBench.serve(Array(arguments.dropFirst()))
+    case "requests": try RequestsBench.run(Array(arguments.dropFirst()))
     case "-h", "--help": print(usage)
     default: throw BenchError.usage("unknown benchmark '\(command)'")
     }

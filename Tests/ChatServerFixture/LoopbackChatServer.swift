@@ -36,15 +36,20 @@ public final class LoopbackChatServer: @unchecked Sendable {
     public var requests: [Received] { lock.withLock { log } }
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    public init(behaviour: @escaping @Sendable (_ index: Int, _ json: [String: Any]) -> Behaviour) {
+    private let recording: Bool
+
+    /// Listens on 127.0.0.1:`port` (0: any free port); `recording: false` keeps no log (for benchmarks).
+    public init(port wanted: UInt16 = 0, recording: Bool = true,
+                behaviour: @escaping @Sendable (_ index: Int, _ json: [String: Any]) -> Behaviour) {
         self.behaviour = behaviour
+        self.recording = recording
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = wanted.bigEndian
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         listen(fd, 128)
         var bound = sockaddr_in(), length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -106,8 +111,9 @@ public final class LoopbackChatServer: @unchecked Sendable {
         if head.hasPrefix("get ") {
             return write(client, status: 200, headers: [:], body: Array(#"{"object":"list","data":[{"id":"tiny-test","object":"model"}]}"#.utf8))
         }
-        let json = ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:]
+        let json = recording ? ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] : [:]
         let index: Int = lock.withLock {
+            guard recording else { return -1 }
             log.append(Received(json: json, body: body, answered: false))
             return log.count - 1
         }
@@ -135,7 +141,7 @@ public final class LoopbackChatServer: @unchecked Sendable {
     private func answer(_ client: Int32, _ index: Int, _ object: [String: Any]) -> Bool {
         let payload = Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
         let ok = write(client, status: 200, headers: ["Content-Type": "application/json"], body: payload)
-        if ok { lock.withLock { log[index].answered = true } }
+        if ok && index >= 0 { lock.withLock { log[index].answered = true } }
         return ok
     }
 
