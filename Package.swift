@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "CGlibc", dependencies: []),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit", "CGlibc"]),
         .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
-                                                    "SyntheticWorld", "JudgeEval", "JudgeStages", "TinyVLM", "Compute", "ModelBackend"]),
+                                                    "SyntheticWorld", "JudgeEval", "JudgeStages", "TinyVLM", "Compute", "ModelBackend",
+                                                    "ModelServer"]),
         .executableTarget(name: "judgeflow", dependencies: ["JudgeFlowCLI"]),
 
         // Numerics.
@@ -59,6 +60,7 @@ let package = Package(
         // The self-improvement loop's node types and their pure logic.
         .target(name: "ModelBackend", dependencies: ["ArtifactStore", "CGlibc"]),
         .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute", "ModelBackend"]),
+        .target(name: "ModelServer", dependencies: ["JudgeStages", "SyntheticWorld", "TinyVLM"]),
 
         // Tests.
         .target(name: "ChatServerFixture", dependencies: [], path: "Tests/ChatServerFixture"),
@@ -66,7 +68,7 @@ let package = Package(
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowPlan", "WorkflowSpec", "ArtifactStore", "NodeKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ChatServerFixture"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ChatServerFixture", "ModelBackend"]),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "WideMath"]),
         .testTarget(name: "SyntheticWorldTests", dependencies: ["SyntheticWorld"]),
         .testTarget(name: "JudgeEvalTests", dependencies: ["JudgeEval"]),

@@ -36,9 +36,13 @@ public enum CLI {
                            the latest run's results: its report node's report.md (--json: report.json),
                            or without one, judge metrics by iteration and benchmark; --compare puts
                            the arms of a matrix side by side (last iteration, macro and categories)
-      eval --judge random|longer|MODEL|NODE --bench FILE.jsonl|DIR|NODE [--format F] [--images DIR] [--json]
+      eval --judge random|longer|MODEL|NODE|URL --bench FILE.jsonl|DIR|NODE [--format F] [--images DIR] [--json]
                            score a judge on a benchmark, both response orders (--format
-                           vl-rewardbench|multimodal-rewardbench reads a release's file directly)
+                           vl-rewardbench|multimodal-rewardbench reads a release's file directly;
+                           a URL judge is a served model: --model NAME [--verdict-constraint grammar])
+      serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]
+                           the embedded model behind an OpenAI-compatible API (GET /v1/models,
+                           POST /v1/chat/completions); --port 0 picks a free port
       import FILE -o DIR [--format vl-rewardbench|multimodal-rewardbench] [--images DIR] [--name NAME]
                            turn a benchmark release's file (VLMEvalKit TSV, the parquet converted to
                            JSON lines, all_data.json) into DIR/items.jsonl, DIR/images/, DIR/benchmark.json
@@ -80,8 +84,9 @@ public enum CLI {
             case "eval": return try EvalCommand.run(rest)
             case "import": return try ImportCommand.run(rest)
             case "results": return try ResultsCommand.run(rest, registry: registry)
+            case "serve": return try ServeCommand.run(rest)
             default:
-                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results"]
+                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results", "serve"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

@@ -11,12 +11,17 @@ public struct GenerationRequest: Sendable {
     public var maxNewTokens: Int
     /// Constrained decoding: given the tokens generated so far, the tokens allowed next (nil: any).
     public var allowed: (@Sendable ([Int32]) -> [Int32]?)?
+    /// This sequence's generator seed; nil: derived from the call's seed and the sequence's index
+    /// (`SamplingOptions.sequenceSeed`). A server batching several clients' requests gives each its own.
+    public var seed: UInt64?
 
-    public init(patches: [Float], prompt: [Int32], maxNewTokens: Int, allowed: (@Sendable ([Int32]) -> [Int32]?)? = nil) {
+    public init(patches: [Float], prompt: [Int32], maxNewTokens: Int, allowed: (@Sendable ([Int32]) -> [Int32]?)? = nil,
+                seed: UInt64? = nil) {
         self.patches = patches
         self.prompt = prompt
         self.maxNewTokens = maxNewTokens
         self.allowed = allowed
+        self.seed = seed
     }
 }
 
@@ -28,6 +33,9 @@ public struct SamplingOptions: Sendable {
     public var seed: UInt64
     /// Generation stops after one of these (it is not returned).
     public var stop: Set<Int32>
+
+    /// The generator seed of sequence `index` of a call with `seed`.
+    public static func sequenceSeed(_ seed: UInt64, index: Int) -> UInt64 { seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D }
 
     public init(temperature: Float = 0, topK: Int = 0, topP: Float = 1, seed: UInt64 = 0, stop: Set<Int32> = []) {
         self.temperature = temperature
@@ -43,8 +51,8 @@ extension Model {
     /// thread, and each share into groups of `sequencesPerDecoder` that run to completion one after
     /// another on a `SequenceDecoder` (prompts of equal length prefilled together, then one token per
     /// unfinished sequence per step, the weights packed once for all steps). Sequence i samples from its
-    /// own generator seeded by (seed, i) and its arithmetic involves no other row, so its output depends
-    /// neither on the batch or group it is in nor on the thread count.
+    /// own generator seeded by (seed, i) — or by its request's own `seed` — and its arithmetic involves no
+    /// other row, so its output depends neither on the batch or group it is in nor on the thread count.
     public func generate(_ requests: [GenerationRequest], options: SamplingOptions) -> [[Int32]] {
         guard !requests.isEmpty else { return [] }
         let weights = InferenceWeights(self)
@@ -78,7 +86,7 @@ extension Model {
         let decoder = SequenceDecoder(config: config, weights: weights, sequences: share.count, pool: cachePool)
         defer { cachePool.give(decoder.cache.storage) }
         var outputs = [[Int32]](repeating: [], count: share.count)
-        var rngs = share.map { SeededRandom(seed: options.seed &+ UInt64($0) &* 0x2545_F491_4F6C_DD1D) }
+        var rngs = share.map { SeededRandom(seed: requests[$0].seed ?? SamplingOptions.sequenceSeed(options.seed, index: $0)) }
         let request = { (s: Int) in requests[share.lowerBound + s] }
         // Samples each listed sequence's next token from the decoder's logits (row k for sequences[k]) and
         // returns the (sequence, token) pairs that go on.

@@ -169,10 +169,13 @@ public struct ClosedPairsNode: NodeType {
         var requests: [ChatRequest] = [], owner: [Int] = []
         for (k, (scene, q)) in questions.enumerated() {
             let image = world.png(scene)
-            for (j, start) in stride(from: 0, to: n, by: perRequest).enumerated() {
+            for start in stride(from: 0, to: n, by: perRequest) {
+                // Sample (k, i) is drawn with the seed the embedded policy gives it in one batched call, so a
+                // server that seeds choice j as sequence j (judgeflow serve) samples what the embedded model does.
                 requests.append(try RemoteAnswers.request(p, image: image, question: q.text, n: min(perRequest, n - start),
                                                           temperature: try p.double("temperature"), topP: try p.double("top_p"),
-                                                          topK: topK == 0 ? nil : topK, seed: seed &+ UInt64(k) &* 4096 &+ UInt64(j)))
+                                                          topK: topK == 0 ? nil : topK,
+                                                          seed: SamplingOptions.sequenceSeed(seed, index: k * n + start)))
                 owner.append(k)
             }
         }

@@ -131,7 +131,7 @@ public struct OpenPairsNode: NodeType {
         let requests = try questions.enumerated().map { k, element in
             try RemoteAnswers.request(p, image: world.png(element.0), question: element.1.text, n: nil,
                                       temperature: try p.double("temperature"), topP: try p.double("top_p"),
-                                      topK: topK == 0 ? nil : topK, seed: seed &+ UInt64(k))
+                                      topK: topK == 0 ? nil : topK, seed: SamplingOptions.sequenceSeed(seed, index: k))
         }
         return try BackendParams.run(requests, runner, context, note: "answering").map {
             $0.texts[0].trimmingCharacters(in: .whitespacesAndNewlines)

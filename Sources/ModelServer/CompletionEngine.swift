@@ -1,0 +1,216 @@
+import Foundation
+import JudgeStages
+import SyntheticWorld
+import TinyVLM
+
+/// The embedded model answering chat requests. Requests from concurrent clients wait in one queue; a
+/// worker thread takes everything queued, runs it through the model's batched decoder — one `generate`
+/// per set of sampling params, every sequence with its own seed, so an answer does not depend on what it
+/// was batched with — computes logprobs for the requests that asked, and hands each its choices. Choice
+/// j of a request with `seed` s samples exactly what `generate` with seed s gives its sequence j.
+public final class CompletionEngine: @unchecked Sendable {
+    public struct Choice: Sendable, Equatable {
+        public var tokens: [Int32]
+        public var text: String
+        /// The text each token adds (concatenated: `text`).
+        public var pieces: [String]
+        public var finishReason: String
+        /// Per token: its logprob and the top alternatives (token text, logprob), when asked for.
+        public var logprobs: [(logprob: Double, top: [(String, Double)])]?
+
+        public static func == (a: Choice, b: Choice) -> Bool {
+            a.tokens == b.tokens && a.text == b.text && a.finishReason == b.finishReason
+        }
+    }
+
+    public struct Completion: Sendable {
+        public var choices: [Choice]
+        public var promptTokens: Int
+    }
+
+    public let model: Model
+    public let name: String
+    private let lock = NSCondition()
+    private var queue: [Job] = []
+
+    final class Job: @unchecked Sendable {
+        let request: ChatCompletionRequest
+        let prompt: [Int32]
+        let patches: [Float]
+        let maxTokens: Int
+        let seed: UInt64
+        var result: [Choice]?
+        let done = DispatchSemaphore(value: 0)
+        init(request: ChatCompletionRequest, prompt: [Int32], patches: [Float], maxTokens: Int, seed: UInt64) {
+            self.request = request
+            self.prompt = prompt
+            self.patches = patches
+            self.maxTokens = maxTokens
+            self.seed = seed
+        }
+    }
+
+    public init(model: Model, name: String) {
+        self.model = model
+        self.name = name
+        let worker = Thread { [self] in work() }
+        worker.stackSize = 8 << 20
+        worker.start()
+    }
+
+    /// The prompt the embedded model reads for a question: `<bos> words <sep>` (its own grammar: lower-case
+    /// world words separated by spaces; other words read as unknown).
+    public func prompt(_ question: String) -> [Int32] { Prompts.question(question, model.tokenizer) }
+
+    /// Checks a request against this model and waits for its choices.
+    public func complete(_ request: ChatCompletionRequest) throws(OpenAIError) -> Completion {
+        guard request.model == name else {
+            throw OpenAIError(status: 404, message: "The model `\(request.model)` does not exist; this server serves `\(name)`",
+                              param: "model", code: "model_not_found")
+        }
+        let config = model.config
+        guard let image = request.image else {
+            throw OpenAIError(status: 400, message: "the embedded model answers about an image: send one image_url part (a data: URL of a PNG)",
+                              param: "messages")
+        }
+        guard image.width == config.imageSize, image.height == config.imageSize else {
+            throw OpenAIError(status: 422, message: "the image is \(image.width)×\(image.height) pixels; this model reads \(config.imageSize)×\(config.imageSize)",
+                              param: "messages")
+        }
+        let prompt = prompt(request.question)
+        let room = min(config.maxText, config.positions - config.patches) - prompt.count
+        guard room >= 1 else {
+            throw OpenAIError(status: 400, message: "the prompt is \(prompt.count) tokens; this model reads at most \(config.maxText - 1) before its answer",
+                              param: "messages", code: "context_length_exceeded")
+        }
+        let maxTokens = min(request.maxTokens ?? room, room)
+        let patches = Patches.features(rgb: image.pixels, size: config.imageSize, patch: config.patch)
+        let job = Job(request: request, prompt: prompt, patches: patches, maxTokens: maxTokens, seed: request.seed ?? UInt64.random(in: 0...UInt64.max))
+        lock.lock()
+        queue.append(job)
+        lock.signal()
+        lock.unlock()
+        job.done.wait()
+        return Completion(choices: job.result ?? [], promptTokens: prompt.count)
+    }
+
+    private func work() -> Never {
+        while true {
+            lock.lock()
+            while queue.isEmpty { lock.wait() }
+            let jobs = queue
+            queue.removeAll()
+            lock.unlock()
+            run(jobs)
+            for job in jobs { job.done.signal() }
+        }
+    }
+
+    struct SamplingKey: Hashable {
+        var temperature: Double
+        var topP: Double
+        var topK: Int
+    }
+
+    /// One batch: a `generate` per sampling key, then logprobs for the requests that asked.
+    func run(_ jobs: [Job]) {
+        let tok = model.tokenizer
+        for (key, group) in Dictionary(grouping: jobs, by: { SamplingKey(temperature: $0.request.temperature, topP: $0.request.topP, topK: $0.request.topK) }) {
+            var requests: [GenerationRequest] = []
+            for job in group {
+                for j in 0..<job.request.n {
+                    requests.append(GenerationRequest(patches: job.patches, prompt: job.prompt, maxNewTokens: job.maxTokens,
+                                                      seed: SamplingOptions.sequenceSeed(job.seed, index: j)))
+                }
+            }
+            let outputs = model.generate(requests, options: SamplingOptions(temperature: Float(key.temperature), topK: key.topK,
+                                                                            topP: Float(key.topP), stop: [tok.eos]))
+            var next = 0
+            for job in group {
+                let tokens = Array(outputs[next..<(next + job.request.n)])
+                next += job.request.n
+                let logprobs = job.request.logprobs ? self.logprobs(job, tokens) : nil
+                job.result = tokens.enumerated().map { j, t in
+                    choice(t, maxTokens: job.maxTokens, stop: job.request.stop, logprobs: logprobs?[j], top: job.request.topLogprobs)
+                }
+            }
+        }
+    }
+
+    /// Text per token: each word after the first is preceded by a space (how `Tokenizer.decode` joins them).
+    func pieces(_ tokens: [Int32]) -> [String] {
+        let tok = model.tokenizer
+        var out: [String] = [], any = false
+        for t in tokens {
+            let word = t == tok.pad ? "" : tok.decode([t])
+            out.append(word.isEmpty ? "" : (any ? " " : "") + word)
+            if !word.isEmpty { any = true }
+        }
+        return out
+    }
+
+    /// A choice from generated tokens: its text cut before the first `stop` string (and the tokens and
+    /// pieces up to there), why it ended, and its logprobs with alternatives' texts spaced like the pieces.
+    func choice(_ tokens: [Int32], maxTokens: Int, stop: [String], logprobs: [(Double, [(Int32, Double)])]?, top: Int) -> Choice {
+        var pieces = pieces(tokens)
+        var text = pieces.joined()
+        var finish = tokens.count >= maxTokens ? "length" : "stop"
+        var kept = tokens.count
+        if let cut = stop.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0)?.lowerBound }).min() {
+            let length = text.distance(from: text.startIndex, to: cut)
+            text = String(text[..<cut])
+            finish = "stop"
+            var used = 0
+            kept = 0
+            while kept < pieces.count && used < length {
+                let piece = pieces[kept]
+                if used + piece.count > length { pieces[kept] = String(piece.prefix(length - used)) }
+                used += pieces[kept].count
+                kept += 1
+            }
+            pieces = Array(pieces.prefix(kept))
+        }
+        let spaced = pieces
+        return Choice(tokens: Array(tokens.prefix(kept)), text: text, pieces: pieces, finishReason: finish,
+                      logprobs: logprobs.map { list in
+                          list.prefix(kept).enumerated().map { i, entry in
+                              let space = spaced[i].hasPrefix(" ") ? " " : ""
+                              return (logprob: entry.0, top: entry.1.prefix(top).map { (space + self.word($0.0), $0.1) })
+                          }
+                      })
+    }
+
+    /// A token's text for a logprob alternative: its word, or its name for a special token (`<eos>`).
+    func word(_ token: Int32) -> String {
+        let words = model.tokenizer.words
+        return token >= 0 && Int(token) < words.count ? words[Int(token)] : "<unk>"
+    }
+
+    /// For each choice of `job`: each generated token's logprob under the model (temperature 1) and the
+    /// 20 most likely tokens at its position, from one teacher-forced pass over prompt + answer.
+    func logprobs(_ job: Job, _ outputs: [[Int32]]) -> [[(Double, [(Int32, Double)])]] {
+        let v = model.config.vocab, pad = model.tokenizer.pad
+        let time = max(1, min(model.config.maxText, outputs.map { job.prompt.count + $0.count }.max() ?? 1))
+        var patches: [Float] = [], tokens: [Int32] = []
+        for out in outputs {
+            patches += job.patches
+            let sequence = Array((job.prompt + out).prefix(time))
+            tokens += sequence + Array(repeating: pad, count: time - sequence.count)
+        }
+        let batch = Batch(size: outputs.count, time: time, patches: patches, tokens: tokens,
+                          targets: Array(repeating: 0, count: outputs.count * time), mask: Array(repeating: 0, count: outputs.count * time))
+        return model.withLogits(batch) { logits in
+            outputs.enumerated().map { i, out in
+                out.enumerated().compactMap { j, token -> (Double, [(Int32, Double)])? in
+                    let position = job.prompt.count - 1 + j
+                    guard position < time else { return nil }
+                    let row = Array(logits[((i * time + position) * v)..<((i * time + position + 1) * v)]).map(Double.init)
+                    let top = row.max() ?? 0
+                    let lse = top + log(row.reduce(0) { $0 + exp($1 - top) })
+                    let best = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(20)
+                    return (row[Int(token)] - lse, best.map { (Int32($0), row[$0] - lse) })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A request as the server read it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+}
+
+/// An answer: a whole body, or a stream of chunks written as they are produced (`Transfer-Encoding: chunked`).
+public enum HTTPResponse: Sendable {
+    case full(status: Int, contentType: String, body: [UInt8])
+    case stream(contentType: String, chunks: @Sendable (_ write: ([UInt8]) -> Bool) -> Void)
+
+    public static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse { .full(status: status, contentType: "application/json", body: body) }
+}
+
+/// A small HTTP/1.1 server on one address: a thread per connection, keep-alive, requests bounded
+/// (headers `maxHeader` bytes → 431, bodies `maxBody` bytes → 413, a client silent for `idle` seconds is
+/// dropped), anything unparsable answered 400 and closed. `handler` runs on the connection's thread.
+public final class HTTPServer: @unchecked Sendable {
+    public let port: Int
+    public let host: String
+    private let listener: Int32
+    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let maxHeader = 64 * 1024
+    private let maxBody: Int
+    private let idle: Int32 = 300_000
+
+    public struct BindFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(host: String, port: Int, maxBody: Int, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(BindFailure) {
+        self.handler = handler
+        self.maxBody = maxBody
+        self.host = host
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let info = list else { throw BindFailure(description: "cannot resolve '\(host)'") }
+        defer { freeaddrinfo(list) }
+        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw BindFailure(description: String(cString: strerror(errno))) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, listen(fd, 256) == 0 else {
+            let why = String(cString: strerror(errno))
+            close(fd)
+            throw BindFailure(description: "cannot listen on \(host):\(port): \(why)")
+        }
+        var bound = sockaddr_storage(), length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let portBytes = withUnsafeBytes(of: bound) { raw in (raw[2], raw[3]) }
+        self.port = Int(portBytes.0) << 8 | Int(portBytes.1)
+        listener = fd
+    }
+
+    /// Accepts connections until the process ends.
+    public func serve() -> Never {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client >= 0 { _ = fcntl(client, F_SETFD, FD_CLOEXEC) }
+            if client < 0 { if errno == EINTR || errno == ECONNABORTED || errno == EMFILE { usleep(1000) }; continue }
+            var one: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let thread = Thread { [self] in
+                connection(client)
+                close(client)
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    private func connection(_ fd: Int32) {
+        var buffer = [UInt8]()
+        while true {
+            switch read(fd, into: &buffer) {
+            case .closed: return
+            case .failed(let status, let message):
+                _ = write(fd, .json(status, OpenAIError(status: status, message: message).body), keepAlive: false)
+                return
+            case .request(let request, let keepAlive):
+                let response = handler(request)
+                guard write(fd, response, keepAlive: keepAlive), keepAlive else { return }
+            }
+        }
+    }
+
+    private enum ReadResult {
+        case request(HTTPRequest, keepAlive: Bool)
+        case failed(Int, String)
+        case closed
+    }
+
+    private func read(_ fd: Int32, into data: inout [UInt8]) -> ReadResult {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var headerEnd: Int?
+        var expected = 0
+        while true {
+            if headerEnd == nil, let end = Self.find(data) {
+                headerEnd = end
+                let head = String(decoding: data[..<end], as: UTF8.self)
+                guard let length = Self.contentLength(head) else { return .failed(400, "Content-Length is missing or not a number") }
+                guard length <= maxBody else { return .failed(413, "the request body is \(length) bytes; this server takes at most \(maxBody)") }
+                expected = length
+            }
+            if let end = headerEnd, data.count >= end + 4 + expected {
+                let head = String(decoding: data[..<end], as: UTF8.self)
+                let lines = head.components(separatedBy: "\r\n")
+                let first = lines[0].split(separator: " ")
+                guard first.count == 3, first[2].hasPrefix("HTTP/1.") else { return .failed(400, "malformed request line") }
+                var headers: [String: String] = [:]
+                for line in lines.dropFirst() {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+                let body = Array(data[(end + 4)..<(end + 4 + expected)])
+                data.removeFirst(end + 4 + expected)
+                let keepAlive = first[2] == "HTTP/1.1" && headers["connection"]?.lowercased() != "close"
+                return .request(HTTPRequest(method: String(first[0]), path: String(first[1]), headers: headers, body: body), keepAlive: keepAlive)
+            }
+            if headerEnd == nil && data.count > maxHeader { return .failed(431, "request headers larger than \(maxHeader) bytes") }
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, idle) > 0 else { return .closed }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return .closed }
+            data += chunk[0..<n]
+        }
+    }
+
+    static func find(_ data: [UInt8]) -> Int? {
+        guard data.count >= 4 else { return nil }
+        for i in 0...(data.count - 4) where data[i] == 13 && data[i + 1] == 10 && data[i + 2] == 13 && data[i + 3] == 10 { return i }
+        return nil
+    }
+
+    static func contentLength(_ head: String) -> Int? {
+        let lines = head.lowercased().components(separatedBy: "\r\n")
+        if lines.contains(where: { $0.hasPrefix("transfer-encoding:") }) { return nil }
+        guard let line = lines.first(where: { $0.hasPrefix("content-length:") }) else { return 0 }
+        guard let n = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)), n >= 0 else { return nil }
+        return n
+    }
+
+    private func write(_ fd: Int32, _ response: HTTPResponse, keepAlive: Bool) -> Bool {
+        let connection = keepAlive ? "keep-alive" : "close"
+        switch response {
+        case .full(let status, let type, let body):
+            let head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nConnection: \(connection)\r\n\r\n"
+            return send(fd, Array(head.utf8) + body)
+        case .stream(let type, let chunks):
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: \(connection)\r\n\r\n"
+            guard send(fd, Array(head.utf8)) else { return false }
+            var ok = true
+            chunks { bytes in
+                guard ok, !bytes.isEmpty else { return ok }
+                ok = self.send(fd, Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10])
+                return ok
+            }
+            return ok && send(fd, Array("0\r\n\r\n".utf8))
+        }
+    }
+
+    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+
+    static func reason(_ status: Int) -> String {
+        [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
+         422: "Unprocessable Entity", 431: "Request Header Fields Too Large", 500: "Internal Server Error"][status] ?? "Status"
+    }
+}
