@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "VectorMath", dependencies: []),
         .target(name: "WideMath", dependencies: ["VectorMath"], swiftSettings: wideSettings),
         .target(name: "Compute", dependencies: ["CPrefetch", "VectorMath", "WideMath"], swiftSettings: computeSettings),
-        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM", "VectorMath", "WideMath", "ModelBackend", "ChatServerFixture"],
+        .executableTarget(name: "judgeflow-bench", dependencies: ["Compute", "TinyVLM", "VectorMath", "WideMath", "ModelBackend", "ChatServerFixture",
+                                                                  "JudgeStages", "SyntheticWorld"],
                           swiftSettings: computeSettings),
 
         // The embedded vision-language model.

@@ -10,6 +10,8 @@ usage: judgeflow-bench gemm --m M --n N --k K [--trans NN|NT|TN|TT] [--threads T
        judgeflow-bench crosscheck-dump DIR   (model + inputs + logits for bench/model/crosscheck.py)
        judgeflow-bench chat-server --port P  (a loopback chat server that answers at once)
        judgeflow-bench requests --url URL [--requests 20000] [--in-flight 64] [--cache DIR] [--json]
+       judgeflow-bench serve-load --url URL --model NAME --image PNG --question Q [--clients 16] [--requests 512] [--max-tokens 16]
+       judgeflow-bench generate --checkpoint FILE --image PNG --question Q [--requests 512] [--max-tokens 16] [--threads 2]
 """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -25,6 +27,8 @@ do {
     case "crosscheck-dump": try CrossCheckDump.run(Array(arguments.dropFirst()))
     case "chat-server": try RequestsBench.serve(Array(arguments.dropFirst()))
     case "requests": try RequestsBench.run(Array(arguments.dropFirst()))
+    case "serve-load": try ServeBench.load(Array(arguments.dropFirst()))
+    case "generate": try ServeBench.generate(Array(arguments.dropFirst()))
     case "-h", "--help": print(usage)
     default: throw BenchError.usage("unknown benchmark '\(command)'")
     }
