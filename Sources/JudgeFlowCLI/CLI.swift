@@ -43,6 +43,9 @@ public enum CLI {
       serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]
                            the embedded model behind an OpenAI-compatible API (GET /v1/models,
                            POST /v1/chat/completions); --port 0 picks a free port
+      train --data DIR --init CHECKPOINT --output DIR [--set param=value]...
+                           the embedded judge trainer on a trainer: command dataset (judge.train's
+                           params), writing OUTPUT/model.safetensors
       import FILE -o DIR [--format vl-rewardbench|multimodal-rewardbench] [--images DIR] [--name NAME]
                            turn a benchmark release's file (VLMEvalKit TSV, the parquet converted to
                            JSON lines, all_data.json) into DIR/items.jsonl, DIR/images/, DIR/benchmark.json
@@ -85,8 +88,9 @@ public enum CLI {
             case "import": return try ImportCommand.run(rest)
             case "results": return try ResultsCommand.run(rest, registry: registry)
             case "serve": return try ServeCommand.run(rest)
+            case "train": return try TrainCommand.run(rest)
             default:
-                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results", "serve"]
+                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results", "serve", "train"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

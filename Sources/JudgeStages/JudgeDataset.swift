@@ -11,7 +11,9 @@ import SyntheticWorld
 ///   image paths relative to the directory);
 /// - `llamafactory.json` + `dataset_info.json`: LLaMA-Factory's multimodal "sharegpt" layout (string
 ///   content with an `<image>` tag, an `images` list), registered as dataset `judgeflow_kept`;
-/// - `images/`: each scene's PNG once.
+/// - `images/`: each scene's PNG once;
+/// - `kept/0/`, `kept/1/`, …: the `data` inputs as `judge.filter` wrote them (`kept.jsonl`, `world.json`),
+///   unmixed, for trainers that read JudgeFlow's own records (`judgeflow train`).
 public enum JudgeDataset {
     public struct Example: Equatable, Sendable {
         public var image: String
@@ -22,10 +24,7 @@ public enum JudgeDataset {
     public static func examples(_ kept: [KeptTrace], imagePrefix: String, prompt: String) -> [Example] {
         kept.flatMap { k -> [Example] in
             let image = "images/\(imagePrefix)-\(k.scene).png"
-            func filled(_ a: String, _ b: String) -> String {
-                prompt.replacingOccurrences(of: "{question}", with: k.question)
-                    .replacingOccurrences(of: "{response_a}", with: a).replacingOccurrences(of: "{response_b}", with: b)
-            }
+            func filled(_ a: String, _ b: String) -> String { JudgePrompt.fill(prompt, question: k.question, a: a, b: b) }
             return [Example(image: image, prompt: filled(k.preferred, k.rejected), answer: k.trace + "\nVerdict: A"),
                     Example(image: image, prompt: filled(k.rejected, k.preferred), answer: (k.swappedTrace ?? k.trace) + "\nVerdict: B")]
         }

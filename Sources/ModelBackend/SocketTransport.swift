@@ -26,28 +26,28 @@ public final class SocketTransport: HTTPTransport, @unchecked Sendable {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         let message = Array((head + "\r\n").utf8) + (body ?? [])
-        if let fd = takeIdle(place) {
-            switch exchange(fd, message, timeout: timeout) {
-            case .success(let (reply, keep)):
-                if keep { putIdle(place, fd) } else { close(fd) }
-                return .success(reply)
-            case .failure(let failure):
-                close(fd)
-                // Only a connection that died before answering anything is retried at once, on a new one.
-                guard case .stale = failure else { return .failure(failure.asBackend(timeout)) }
-            }
+        // A kept connection the server closed meanwhile (stale) is replaced once, on a new connection.
+        if let fd = takeIdle(place), let result = finish(fd, place, exchange(fd, message, timeout: timeout), timeout: timeout, staleIsFinal: false) {
+            return result
         }
-        let fd: Int32
         switch connect(host: host, port: port, timeout: timeout) {
         case .failure(let failure): return .failure(failure)
-        case .success(let opened): fd = opened
+        case .success(let fd):
+            return finish(fd, place, exchange(fd, message, timeout: timeout), timeout: timeout, staleIsFinal: true)
+                ?? .failure(ExchangeFailure.stale.asBackend(timeout))
         }
-        switch exchange(fd, message, timeout: timeout) {
+    }
+
+    /// Keeps or closes the connection after an exchange; nil for a stale kept connection worth one more try.
+    private func finish(_ fd: Int32, _ place: String, _ outcome: Result<(HTTPReply, keep: Bool), ExchangeFailure>, timeout: Double,
+                        staleIsFinal: Bool) -> Result<HTTPReply, BackendError.Failure>? {
+        switch outcome {
         case .success(let (reply, keep)):
             if keep { putIdle(place, fd) } else { close(fd) }
             return .success(reply)
         case .failure(let failure):
             close(fd)
+            if case .stale = failure, !staleIsFinal { return nil }
             return .failure(failure.asBackend(timeout))
         }
     }

@@ -7,7 +7,10 @@ import TinyVLM
 /// worker thread takes everything queued, runs it through the model's batched decoder — one `generate`
 /// per set of sampling params, every sequence with its own seed, so an answer does not depend on what it
 /// was batched with — computes logprobs for the requests that asked, and hands each its choices. Choice
-/// j of a request with `seed` s samples exactly what `generate` with seed s gives its sequence j.
+/// j of a request with `seed` s samples exactly what `generate` with seed s gives its sequence j. A
+/// question in JudgeFlow's default judge prompt (`JudgePrompt`) is answered by the embedded judge's own
+/// protocol (`Judge`): its trace, then `Verdict: A` or `B` by the sign of its margin, with logprobs of the
+/// two letters whose difference is that margin exactly — so a served judge scores what the embedded one does.
 public final class CompletionEngine: @unchecked Sendable {
     public struct Choice: Sendable, Equatable {
         public var tokens: [Int32]
@@ -39,14 +42,17 @@ public final class CompletionEngine: @unchecked Sendable {
         let patches: [Float]
         let maxTokens: Int
         let seed: UInt64
+        let judged: (question: String, a: String, b: String)?
         var result: [Choice]?
         let done = DispatchSemaphore(value: 0)
-        init(request: ChatCompletionRequest, prompt: [Int32], patches: [Float], maxTokens: Int, seed: UInt64) {
+        init(request: ChatCompletionRequest, prompt: [Int32], patches: [Float], maxTokens: Int, seed: UInt64,
+             judged: (question: String, a: String, b: String)?) {
             self.request = request
             self.prompt = prompt
             self.patches = patches
             self.maxTokens = maxTokens
             self.seed = seed
+            self.judged = judged
         }
     }
 
@@ -77,7 +83,8 @@ public final class CompletionEngine: @unchecked Sendable {
             throw OpenAIError(status: 422, message: "the image is \(image.width)×\(image.height) pixels; this model reads \(config.imageSize)×\(config.imageSize)",
                               param: "messages")
         }
-        let prompt = prompt(request.question)
+        let judged = JudgePrompt.parse(request.question)
+        let prompt = prompt(judged?.question ?? request.question)
         let room = min(config.maxText, config.positions - config.patches) - prompt.count
         guard room >= 1 else {
             throw OpenAIError(status: 400, message: "the prompt is \(prompt.count) tokens; this model reads at most \(config.maxText - 1) before its answer",
@@ -85,7 +92,8 @@ public final class CompletionEngine: @unchecked Sendable {
         }
         let maxTokens = min(request.maxTokens ?? room, room)
         let patches = Patches.features(rgb: image.pixels, size: config.imageSize, patch: config.patch)
-        let job = Job(request: request, prompt: prompt, patches: patches, maxTokens: maxTokens, seed: request.seed ?? UInt64.random(in: 0...UInt64.max))
+        let job = Job(request: request, prompt: prompt, patches: patches, maxTokens: maxTokens, seed: request.seed ?? UInt64.random(in: 0...UInt64.max),
+                      judged: judged)
         lock.lock()
         queue.append(job)
         lock.signal()
@@ -112,9 +120,19 @@ public final class CompletionEngine: @unchecked Sendable {
         var topK: Int
     }
 
-    /// One batch: a `generate` per sampling key, then logprobs for the requests that asked.
-    func run(_ jobs: [Job]) {
+    /// One batch: the judge prompts through the embedded judge, the rest a `generate` per sampling key,
+    /// then logprobs for the requests that asked.
+    func run(_ all: [Job]) {
         let tok = model.tokenizer
+        let judging = all.filter { $0.judged != nil }, jobs = all.filter { $0.judged == nil }
+        if !judging.isEmpty {
+            let outputs = Judge(model: model).judge(judging.map { job in
+                Judge.Input(patches: job.patches, question: job.judged!.question, responses: (job.judged!.a, job.judged!.b))
+            })
+            for (job, out) in zip(judging, outputs) {
+                job.result = Array(repeating: verdict(trace: out.trace, margin: out.straight), count: job.request.n)
+            }
+        }
         for (key, group) in Dictionary(grouping: jobs, by: { SamplingKey(temperature: $0.request.temperature, topP: $0.request.topP, topK: $0.request.topK) }) {
             var requests: [GenerationRequest] = []
             for job in group {
@@ -135,6 +153,16 @@ public final class CompletionEngine: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The embedded judge's answer: its trace, then the verdict line; the letter's logprobs are 0 for the
+    /// chosen one and minus the margin's size for the other, so logP(A) − logP(B) is the margin exactly.
+    func verdict(trace: String, margin: Float) -> Choice {
+        let m = Double(margin), letter = margin > 0 ? "A" : "B"
+        let (a, b) = margin > 0 ? (0.0, -m) : (m, 0.0)
+        let head = trace + "\nVerdict: "
+        return Choice(tokens: [], text: head + letter, pieces: [head, letter], finishReason: "stop",
+                      logprobs: [(logprob: 0, top: []), (logprob: margin > 0 ? a : b, top: [("A", a), ("B", b)])])
     }
 
     /// Text per token: each word after the first is preceded by a space (how `Tokenizer.decode` joins them).

@@ -152,4 +152,90 @@ import Glibc
         #expect(listed.contains("\"id\":\"tiny\""), "\(listed)")
         #expect(server.isRunning)
     }
+
+    /// The loop of the quick start at toy size, in-process; `served: true` points every model-facing stage
+    /// at a managed `judgeflow serve` and trains through `trainer: command` running `judgeflow train`.
+    static func loop(served: Bool) -> String {
+        let with = served ? "<<: [*world, *served], " : "<<: *world, "
+        return """
+            x-world: &world {image_size: 24, grid: 3, max_objects: 2}
+            servers:
+              own: "\(Project.binary) serve {model} --port {port} --name own"
+            x-served: &served {backend: openai, server: own}
+            stages:
+              base:
+                uses: model.pretrain
+                with: {<<: *world, scenes: 2000, steps: 600, d: 32, layers: 1, heads: 2, max_text: 160}
+              bench:
+                uses: world.benchmark
+                with: {<<: *world, style: vl-rewardbench, items_per_category: 10}
+              eval0:
+                uses: judge.eval
+                inputs: {judge: base, benchmark: bench}
+                \(served ? "with: *served" : "")
+              improve:
+                repeat: 2
+                stages:
+                  closed:
+                    uses: pairs.closed
+                    inputs: {policy: base}
+                    with: {\(with)iteration: "${i}", count: 64, samples: 6, threshold: 3\(served ? ", answer_hint: \"\", max_tokens: 8" : "")}
+                  open:
+                    uses: pairs.open
+                    inputs: {policy: base}
+                    with: {\(with)iteration: "${i}", count: 64\(served ? ", max_tokens: 60" : "")}
+                  traces:
+                    uses: judge.traces
+                    inputs: {judge: "judge@${i - 1}", pairs: [closed, open]}
+                    \(served ? "with: *served" : "")
+                  kept:
+                    uses: judge.filter
+                    inputs: {traces: traces}
+                  judge:
+                    uses: judge.train
+                    inputs: {init: "judge@${i - 1}", data: [kept, "kept@${i - 1}"]}
+                    with: \(served ? "{trainer: command, command: \"\(Project.binary) train --data {data} --init {init} --output {output} --set steps=30\"}" : "{steps: 30}")
+                  eval:
+                    uses: judge.eval
+                    inputs: {judge: judge, benchmark: bench}
+                    with: {\(served ? "<<: *served, " : "")iteration: "${i}"}
+                first:
+                  traces: {inputs: {judge: base}}
+                  judge: {inputs: {init: base, data: [kept]}}
+            """
+    }
+
+    @Test func theLoopOverHTTPEqualsTheInProcessLoopBitForBit() throws {
+        let p = Project()
+        p.write("loop.yaml", Self.loop(served: false))
+        p.write("http.yaml", Self.loop(served: true))
+        let local = p.judgeflow("run", "loop.yaml")
+        #expect(local.status == 0, "\(local.stderr)")
+        let http = p.judgeflow("run", "http.yaml")
+        #expect(http.status == 0, "\(http.stderr)")
+        // Everything but the shared base and benchmark runs again over HTTP.
+        #expect(http.counts?.ran == 13 && http.counts?.cached == 2, "\(http.stderr)")
+        func same(_ node: String, _ file: String, _ servedFile: String? = nil) {
+            #expect(p.judgeflow("export", node, "local/" + node, "--workflow", "loop.yaml").status == 0)
+            #expect(p.judgeflow("export", node, "http/" + node, "--workflow", "http.yaml").status == 0)
+            let a = FileManager.default.contents(atPath: p.directory + "/local/\(node)/\(file)")
+            let b = FileManager.default.contents(atPath: p.directory + "/http/\(node)/\(servedFile ?? file)")
+            #expect(a != nil && a == b, "\(node): \(file) differs between the in-process and the HTTP loop")
+        }
+        for i in 1...2 {
+            same("closed@\(i)", "pairs/pairs.jsonl")
+            same("open@\(i)", "pairs/pairs.jsonl")
+            same("traces@\(i)", "traces/traces.jsonl")
+            same("kept@\(i)", "kept/kept.jsonl")
+            same("judge@\(i)", "model", "model/model.safetensors")
+        }
+        for node in ["eval0", "eval@1", "eval@2"] {
+            #expect(p.judgeflow("export", node, "local/" + node, "--workflow", "loop.yaml").status == 0)
+            #expect(p.judgeflow("export", node, "http/" + node, "--workflow", "http.yaml").status == 0)
+            let a = try JSONSerialization.jsonObject(with: Data((p.read("local/\(node)/metrics") ?? "").utf8)) as? [String: Any]
+            let b = try JSONSerialization.jsonObject(with: Data((p.read("http/\(node)/metrics") ?? "").utf8)) as? [String: Any]
+            #expect(a?["judge"] as? NSDictionary == b?["judge"] as? NSDictionary && a?["judge"] != nil, "\(node)'s judge metrics differ")
+            #expect((b?["verdicts"] as? [String: Any])?["unparseable"] as? Int == 0, "\(node): verdicts left unread over HTTP")
+        }
+    }
 }

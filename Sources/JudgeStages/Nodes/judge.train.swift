@@ -96,6 +96,13 @@ public struct JudgeTrainNode: NodeType {
         let used = Set(examples.map(\.image))
         let data = context.scratchDirectory + "/dataset", output = context.outputPath("model")
         try JudgeDataset.write(examples, images: images.filter { used.contains($0.key) }, to: data)
+        // The kept sets as judge.filter wrote them, for trainers that read JudgeFlow's own records (`judgeflow train`).
+        for (i, artifact) in (context.inputs["data"] ?? []).enumerated() {
+            try FileManager.default.createDirectory(atPath: data + "/kept/\(i)", withIntermediateDirectories: true)
+            for file in ["kept.jsonl", "world.json"] {
+                try FileManager.default.copyItem(atPath: artifact.path + "/" + file, toPath: data + "/kept/\(i)/" + file)
+            }
+        }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration) in \(data)")
         let initPath = context.inputs["init"]?.first?.path ?? ""

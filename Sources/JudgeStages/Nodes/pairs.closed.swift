@@ -10,13 +10,13 @@ import TinyVLM
 /// sample. `filter: correct-answer` keeps only pairs whose majority equals the ground truth (the paper's
 /// ablation, and the only place ground truth may enter training). The optional `size_of` input caps
 /// the pair count at another pair set's (a seeded random subset), for the paper's size-matched arm. With
-/// `backend: openai` a served model samples the answers (`n` per request up to `max_n`, each request its own
-/// seed) and they are normalised before the vote (`RemoteAnswers`); an answer that normalises to nothing
-/// does not vote.
+/// `backend: openai` a served model samples the answers (`n` per request up to `max_n`, each sample seeded as
+/// the embedded batch seeds it) and they are normalised before the vote (`RemoteAnswers`). An empty answer
+/// (or one that normalises to nothing) does not vote, on either backend.
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
-    public let implementationVersion = "3" + modelNumerics
+    public let implementationVersion = "4" + modelNumerics
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -61,7 +61,7 @@ public struct ClosedPairsNode: NodeType {
         if BackendParams.isRemote(p) {
             (decoded, unread) = try remoteSamples(questions, n: n, world: world, seed: seed, context)
         } else {
-            decoded = try embeddedSamples(questions, n: n, world: world, seed: seed, context)
+            (decoded, unread) = try embeddedSamples(questions, n: n, world: world, seed: seed, context)
         }
         let correctOnly = (try p.string("filter")) == "correct-answer"
         let alter = (try p.string("agreed")) == "alter"
@@ -137,8 +137,13 @@ public struct ClosedPairsNode: NodeType {
         try RecordDirectory.write(pairs, world: world, to: context.outputPath("pairs"), file: "pairs.jsonl")
     }
 
-    /// N answers per question from the embedded policy, decoded.
-    func embeddedSamples(_ questions: [(Int, Question)], n: Int, world: WorldRef, seed: UInt64, _ context: NodeContext) throws -> [[String]] {
+    /// Samples the embedded policy generates per call; sample i of a node is sequence i mod `chunk` of its call.
+    static let chunk = 256
+
+    /// N answers per question from the embedded policy, decoded, empty ones left out (as a served model's
+    /// unreadable ones are), and how many were empty.
+    func embeddedSamples(_ questions: [(Int, Question)], n: Int, world: WorldRef, seed: UInt64, _ context: NodeContext) throws
+        -> ([[String]], Int) {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         let tok = policy.tokenizer
@@ -150,11 +155,12 @@ public struct ClosedPairsNode: NodeType {
         let options = SamplingOptions(temperature: Float(try p.double("temperature")), topK: try p.int("top_k"),
                                       topP: Float(try p.double("top_p")), seed: seed, stop: [tok.eos])
         var answers: [[Int32]] = []
-        for start in stride(from: 0, to: requests.count, by: 256) {
-            answers += policy.generate(Array(requests[start..<min(requests.count, start + 256)]), options: options)
+        for start in stride(from: 0, to: requests.count, by: Self.chunk) {
+            answers += policy.generate(Array(requests[start..<min(requests.count, start + Self.chunk)]), options: options)
             context.progress(Double(answers.count) / Double(max(1, requests.count)), "sampling")
         }
-        return questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
+        let decoded = questions.indices.map { k in answers[(k * n)..<((k + 1) * n)].map { tok.decode($0) } }
+        return (decoded.map { $0.filter { !$0.isEmpty } }, decoded.reduce(0) { $0 + $1.filter(\.isEmpty).count })
     }
 
     /// N normalised answers per question from a served model (unreadable ones left out), and how many
@@ -169,14 +175,19 @@ public struct ClosedPairsNode: NodeType {
         var requests: [ChatRequest] = [], owner: [Int] = []
         for (k, (scene, q)) in questions.enumerated() {
             let image = world.png(scene)
-            for start in stride(from: 0, to: n, by: perRequest) {
-                // Sample (k, i) is drawn with the seed the embedded policy gives it in one batched call, so a
-                // server that seeds choice j as sequence j (judgeflow serve) samples what the embedded model does.
-                requests.append(try RemoteAnswers.request(p, image: image, question: q.text, n: min(perRequest, n - start),
+            // Sample i = k·n + j is drawn with the seed the embedded policy gives it (sequence i mod `chunk` of a
+            // batched call), so a server that seeds choice c as sequence c (judgeflow serve) samples what the
+            // embedded model does: a request never spans a chunk boundary, and starts at its index in the chunk.
+            var start = 0
+            while start < n {
+                let index = k * n + start, room = Self.chunk - index % Self.chunk
+                let count = min(perRequest, n - start, room)
+                requests.append(try RemoteAnswers.request(p, image: image, question: q.text, n: count,
                                                           temperature: try p.double("temperature"), topP: try p.double("top_p"),
                                                           topK: topK == 0 ? nil : topK,
-                                                          seed: SamplingOptions.sequenceSeed(seed, index: k * n + start)))
+                                                          seed: SamplingOptions.sequenceSeed(seed, index: index % Self.chunk)))
                 owner.append(k)
+                start += count
             }
         }
         let responses = try BackendParams.run(requests, session.runner, context, note: "sampling")

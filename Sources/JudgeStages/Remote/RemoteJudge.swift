@@ -9,17 +9,7 @@ import NodeKit
 /// constrains to `A` or `B` (llama.cpp's `grammar`, vLLM's `guided_choice`), so every verdict can be read;
 /// without, it is parsed from the reasoning (`VerdictReading`).
 struct RemoteJudge {
-    static let defaultPrompt = """
-        You are a careful judge of answers about an image.
-        Question: {question}
-
-        Response A: {response_a}
-
-        Response B: {response_b}
-
-        Which response answers the question about the image more accurately? Check each response against \
-        the image, reason step by step, and end with a last line of exactly "Verdict: A" or "Verdict: B".
-        """
+    static var defaultPrompt: String { JudgePrompt.template }
 
     static let specs: [ParamSpec] = [
         ParamSpec("judge_prompt", .string, default: .string(defaultPrompt), onlyWith: BackendParams.openai,
@@ -54,10 +44,12 @@ struct RemoteJudge {
         var responses: (String, String)
     }
 
-    /// Both orders' readings of one item, and the reasoning written with the responses as given.
+    /// Both orders' readings of one item, and the reasoning written with the responses as given (the text
+    /// before the verdict line, or the whole first answer when the verdict was asked for separately).
     struct Judgement {
         var trace: String
-        var swappedTrace: String
+        /// The swapped order's reasoning, when it differs from `trace`.
+        var swappedTrace: String?
         var straight: VerdictReading.Reading
         var swapped: VerdictReading.Reading
     }
@@ -80,8 +72,7 @@ struct RemoteJudge {
 
     func messages(_ item: Item, swapped: Bool) -> [ChatMessage] {
         let (a, b) = swapped ? (item.responses.1, item.responses.0) : item.responses
-        let text = prompt.replacingOccurrences(of: "{question}", with: item.question)
-            .replacingOccurrences(of: "{response_a}", with: a).replacingOccurrences(of: "{response_b}", with: b)
+        let text = JudgePrompt.fill(prompt, question: item.question, a: a, b: b)
         return [ChatMessage(role: "user", parts: [.image(item.image), .text(text)])]
     }
 
@@ -107,10 +98,11 @@ struct RemoteJudge {
     /// `send` runs a batch of requests (with a note for progress) and returns their responses in order.
     func judge(_ items: [Item], tally: inout VerdictTally, send: ([ChatRequest], String) throws -> [ChatResponse]) throws -> [Judgement] {
         let first = try send(items.flatMap { [reasoning($0, swapped: false), reasoning($0, swapped: true)] }, "judging")
-        let traces = first.map { $0.choices[0].message.content ?? "" }
+        var traces = first.map { $0.choices[0].message.content ?? "" }
         var readings: [VerdictReading.Reading]
         if constraint == "none" {
             readings = first.map { VerdictReading.read($0.choices[0], pattern: pattern) }
+            traces = traces.map { VerdictReading.reasoning($0, pattern: pattern) }
         } else {
             let second = try send(items.enumerated().flatMap { k, item in
                 [verdict(item, swapped: false, trace: traces[2 * k]), verdict(item, swapped: true, trace: traces[2 * k + 1])]
@@ -118,6 +110,9 @@ struct RemoteJudge {
             readings = second.map { VerdictReading.read($0.choices[0], pattern: #"^\W*(A|B)"#) }
         }
         for reading in readings { tally.count(reading) }
-        return items.indices.map { Judgement(trace: traces[2 * $0], swappedTrace: traces[2 * $0 + 1], straight: readings[2 * $0], swapped: readings[2 * $0 + 1]) }
+        return items.indices.map {
+            Judgement(trace: traces[2 * $0], swappedTrace: traces[2 * $0 + 1] == traces[2 * $0] ? nil : traces[2 * $0 + 1],
+                      straight: readings[2 * $0], swapped: readings[2 * $0 + 1])
+        }
     }
 }

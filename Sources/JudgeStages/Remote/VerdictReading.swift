@@ -24,6 +24,17 @@ public enum VerdictReading {
         return regex.numberOfCaptureGroups >= 1 ? nil : "needs a capture group for the letter, e.g. " + defaultPattern
     }
 
+    /// The reasoning before the verdict: the text up to the pattern's last match, trailing spaces and line
+    /// breaks dropped (all of it when nothing matches). This is the trace a served judge is trained on.
+    public static func reasoning(_ text: String, pattern: String) -> String {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).last,
+              let whole = Range(match.range, in: text) else { return text }
+        var before = text[..<whole.lowerBound]
+        while let last = before.last, last.isWhitespace { before = before.dropLast() }
+        return String(before)
+    }
+
     public static func read(_ choice: ChatResponse.Choice, pattern: String) -> Reading {
         let text = choice.message.content ?? ""
         guard let regex = try? NSRegularExpression(pattern: pattern),
