@@ -60,7 +60,7 @@ int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], 
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, 0);
         if (setpgid(0, 0) != 0) e = errno;
-        if (!e && prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) e = errno;
+        if (!e && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) e = errno;
         if (!e && getppid() != parent) e = ESRCH;
         int null_fd = e ? -1 : open("/dev/null", O_RDONLY);
         if (!e && null_fd < 0) e = errno;

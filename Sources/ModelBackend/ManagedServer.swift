@@ -8,7 +8,7 @@ import Glibc
 /// template with `{model}` (the node's model input, shell-quoted) and `{port}` (a free loopback port)
 /// filled in, run by bash. It is ready when `GET {base}/models` answers 200; its output goes to a log
 /// file whose tail explains a failure to start. It never outlives JudgeFlow: it leads its own process
-/// group (stopped with SIGTERM, then SIGKILL) and gets SIGTERM if the thread that started it ends,
+/// group (stopped with SIGTERM, then SIGKILL) and gets SIGKILL if the thread that started it ends,
 /// SIGKILL of JudgeFlow included (bash runs a single command in place, so the signal reaches the server).
 public final class ManagedServer: @unchecked Sendable {
     public enum Failure: Error, CustomStringConvertible {

@@ -174,7 +174,7 @@ import Glibc
         #expect(!servers.isEmpty, "no server was started")
         kill(started.0.processIdentifier, SIGKILL)
         _ = p.finish(started)
-        let gone = Date().addingTimeInterval(15)
+        let gone = Date().addingTimeInterval(30)
         while !Self.processes(mentioning: p.directory).isEmpty && Date() < gone { usleep(50_000) }
         #expect(Self.processes(mentioning: p.directory).isEmpty, "the server outlived a SIGKILLed judgeflow")
         let rerun = p.judgeflow("run", "wf.yaml")

@@ -12,8 +12,8 @@ int jf_spawn(const char *path, char *const argv[], char *const envp[], const cha
              int stdin_fd, int stdout_fd, int stderr_fd, int new_group, pid_t *pid);
 
 /// Like `jf_spawn` with standard input from /dev/null, for a long-lived child that must not outlive us:
-/// the child leads a new process group and gets SIGTERM when the thread that spawned it ends (for any
-/// reason, SIGKILL included: prctl's parent-death signal). Returns 0 or an errno value.
+/// the child leads a new process group and gets SIGKILL when the thread that spawned it ends (for any
+/// reason, SIGKILL included: prctl's parent-death signal; a server mid-shutdown may ignore SIGTERM). Returns 0 or an errno value.
 int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], const char *cwd,
                       int stdout_fd, int stderr_fd, pid_t *pid);
 
