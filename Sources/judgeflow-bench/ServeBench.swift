@@ -45,6 +45,9 @@ enum ServeBench {
             model = try Checkpoint.load(path, threads: try f.int("--threads", default: 2))
             picture = try PNG.decode(Array(bytes))
         } catch { throw .usage("\(error)") }
+        guard picture.width == model.config.imageSize, picture.height == model.config.imageSize else {
+            throw .usage("the image is \(picture.width)×\(picture.height); the model reads \(model.config.imageSize)×\(model.config.imageSize)")
+        }
         let patches = Patches.features(rgb: picture.pixels, size: model.config.imageSize, patch: model.config.patch)
         let prompt = Prompts.question(question, model.tokenizer)
         let requests = (0..<count).map { i in

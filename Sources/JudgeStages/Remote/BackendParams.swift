@@ -102,7 +102,7 @@ enum BackendParams {
                        context: served, server: server)
     }
 
-    /// Stops the session's server, keeping the end of its log in the node's log.
+    /// Ends a session: its server stopped, and the end of the server's log added to the node's log.
     static func finish(_ session: Session) {
         guard let server = session.server else { return }
         server.stop()
