@@ -25,8 +25,7 @@ public struct OpenAIError: Error, Sendable, Equatable {
     }
 
     public var body: [UInt8] {
-        var fields: [String: Any] = ["message": message, "type": type, "param": param ?? NSNull(), "code": code ?? NSNull()]
-        if fields.isEmpty { fields = [:] }
+        let fields: [String: Any] = ["message": message, "type": type, "param": param ?? NSNull(), "code": code ?? NSNull()]
         return Array((try? JSONSerialization.data(withJSONObject: ["error": fields], options: [.sortedKeys])) ?? Data())
     }
 }

@@ -72,12 +72,11 @@ enum BackendParams {
 
     /// A node's connection to its model: the request layer (responses kept in the node's resume area), the
     /// managed server when the node has one, and the context with `model` set to the served name (a managed
-    /// server's first listed model when `model` is empty). `close()` stops the server.
+    /// server's first listed model when `model` is empty). `finish` ends it.
     struct Session {
         let runner: RequestRunner
         let context: NodeContext
         let server: ManagedServer?
-        func close() { server?.stop() }
     }
 
     static func session(_ context: NodeContext, modelInput: String) throws -> Session {
