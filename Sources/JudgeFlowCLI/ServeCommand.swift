@@ -1,6 +1,9 @@
 import Foundation
 import ModelServer
 import TinyVLM
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `judgeflow serve CHECKPOINT|NODE [--workflow FILE] [--store DIR] [--host H] [--port N] [--name NAME]
 /// [--max-body BYTES]`: the embedded model behind the OpenAI-compatible chat API. CHECKPOINT is a
@@ -9,6 +12,13 @@ import TinyVLM
 /// name. It prints `serving NAME at http://HOST:PORT/v1` once it listens, then serves until killed.
 enum ServeCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
+        // A server stops on SIGTERM or SIGINT whatever signal mask it was started with (a parent's thread may
+        // have blocked them); every thread started from here on inherits the empty mask.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
         let args = try Arguments(argv, valued: ["--workflow", "--store", "--host", "--port", "--name", "--max-body", "--threads"], booleans: [])
         guard args.positionals.count == 1 else {
             throw .usage("usage: judgeflow serve CHECKPOINT|NODE[.OUTPUT] [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]")
