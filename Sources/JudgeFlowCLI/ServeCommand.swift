@@ -24,15 +24,7 @@ enum ServeCommand {
             throw .usage("usage: judgeflow serve CHECKPOINT|NODE[.OUTPUT] [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]")
         }
         let reference = args.positionals[0]
-        var path = try checkpoint(reference, args)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            guard let file = files.first(where: { $0.hasSuffix(".safetensors") }) ?? (files.count == 1 ? files.first : nil) else {
-                throw .usage("\(reference) is a directory without a .safetensors checkpoint")
-            }
-            path += "/" + file
-        }
+        let path = try CheckpointFile.resolve(try checkpoint(reference, args), label: reference)
         guard let port = Int(args.value("--port") ?? "8000"), (0...65535).contains(port) else { throw .usage("--port takes 0…65535") }
         let maxBody = Int(args.value("--max-body") ?? "") ?? 32 << 20
         let threads = Int(args.value("--threads") ?? "") ?? ProcessInfo.processInfo.activeProcessorCount

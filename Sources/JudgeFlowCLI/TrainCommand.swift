@@ -34,15 +34,8 @@ enum TrainCommand {
         let sets = ((try? FileManager.default.contentsOfDirectory(atPath: data + "/kept")) ?? []).compactMap(Int.init).sorted()
         guard !sets.isEmpty else { throw .usage("\(data) has no kept/0, kept/1, … (a judge.train trainer: command dataset)") }
         var inputs: [String: [InputArtifact]] = ["data": sets.map { InputArtifact(path: data + "/kept/\($0)", digest: "", isDirectory: true) }]
-        if var initPath = args.value("--init"), !initPath.isEmpty {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: initPath, isDirectory: &isDirectory), isDirectory.boolValue {
-                let files = ((try? FileManager.default.contentsOfDirectory(atPath: initPath)) ?? []).sorted()
-                guard let file = files.first(where: { $0.hasSuffix(".safetensors") }) ?? (files.count == 1 ? files.first : nil) else {
-                    throw .usage("--init \(initPath) is a directory without a .safetensors checkpoint")
-                }
-                initPath += "/" + file
-            }
+        if let given = args.value("--init"), !given.isEmpty {
+            let initPath = try CheckpointFile.resolve(given, label: "--init \(given)")
             inputs["init"] = [InputArtifact(path: initPath, digest: "", isDirectory: false)]
         } else {
             throw .usage("judgeflow train fine-tunes a judge: give --init CHECKPOINT")
