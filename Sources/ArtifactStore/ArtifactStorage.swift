@@ -47,6 +47,9 @@ public protocol ArtifactStorage: ActionCache {
     func lockKey(_ key: Digest) throws(StoreError) -> any StoreLease
     /// Held for a whole run, so maintenance cannot delete what a run is using.
     func lockForRun() throws(StoreError) -> any StoreLease
+    /// Renews, from this process too, the build lock on `key` that another process holds with `token`
+    /// (a Slurm job for its driver), while the result lives; nil if no such lock is held.
+    func joinKeyLock(_ key: Digest, token: String) -> (any StoreLease)?
 
     // MARK: Work areas
 
@@ -58,6 +61,8 @@ public protocol ArtifactStorage: ActionCache {
     /// it when it first checkpoints (most never do).
     func resumeDirectory(for key: Digest) -> String
     func clearResumeDirectory(for key: Digest)
+    /// Where the batch jobs that build `key` keep their scripts and logs.
+    func jobDirectory(for key: Digest) -> String
     /// Bytes that can still be written (nil if unknown).
     func availableBytes() -> Int?
     /// Makes everything written so far durable against a power loss (the end of a run calls it).

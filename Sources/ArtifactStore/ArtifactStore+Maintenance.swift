@@ -65,7 +65,7 @@ extension ArtifactStore {
     }
 
     public func collectGarbage(dryRun: Bool = false) throws(CollectError) -> CollectReport {
-        let lock: StoreLock?
+        let lock: LeaseLock?
         do { lock = try lockForCollection() } catch { throw .store(error) }
         guard let lock else { throw .busy }
         defer { withExtendedLifetime(lock) {} }

@@ -10,7 +10,8 @@ import Glibc
 ///
 /// On-disk layout under the root (default `artifacts/`):
 /// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
-/// `locks/` per-key and store-wide locks · `quarantine/` corrupt blobs · `tmp/` writes in flight.
+/// `locks/` per-key and run leases (LeaseLock.swift) · `resume/` checkpoints of unfinished nodes · `jobs/` batch
+/// jobs' scripts and logs · `quarantine/` corrupt blobs · `tmp/` writes in flight.
 /// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
 /// and a manifest is written only after all its blobs are in place. Blobs and manifests are not fsynced
 /// one by one: `persist()` makes everything durable with one `syncfs` at the end of a run, and a power
@@ -179,6 +180,8 @@ extension ArtifactStore {
     }
 
     public func resumeDirectory(for key: Digest) -> String { "\(root)/resume/\(key.hex)" }
+
+    public func jobDirectory(for key: Digest) -> String { "\(root)/jobs/\(key.hex)" }
 
     /// Drops a key's resume state once its outputs are recorded.
     public func clearResumeDirectory(for key: Digest) {

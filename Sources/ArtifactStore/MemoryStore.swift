@@ -88,6 +88,11 @@ public final class MemoryStore: ArtifactStorage, @unchecked Sendable {
 
     public func lockForRun() throws(StoreError) -> any StoreLease { NoLease() }
 
+    /// In one process the holder's lock already covers every thread.
+    public func joinKeyLock(_ key: Digest, token: String) -> (any StoreLease)? { nil }
+
+    public func jobDirectory(for key: Digest) -> String { scratch + "/jobs/" + key.hex }
+
     public func makeWorkDirectory() throws(StoreError) -> String {
         let n = mutex.withLock { () -> Int in counter += 1; return counter }
         let path = scratch + "/work/\(n)"

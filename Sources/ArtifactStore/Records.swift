@@ -46,6 +46,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// Input name → digest of the artifact read.
     public var inputs: [String: Digest]
     public var threads: Int
+    /// `slurm` when a batch job built it (absent: the local executor), its job id, and the host it ran on.
+    public var executor: String?
+    public var job: String?
+    public var host: String?
 
     public init(started: Double, seconds: Double, exitStatus: Int32, log: Digest?, params: String,
                 inputs: [String: Digest], threads: Int) {

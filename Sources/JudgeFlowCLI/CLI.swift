@@ -14,11 +14,14 @@ public enum CLI {
 
     commands:
       run FILE [--set k=v]... [--dry-run] [-j N] [--only NODE]... [--force NODE]... [--fail-fast] [-v] [-q]
+               [--executor local|slurm]
                            run a workflow (FILE.yaml, or FILE.lock to reproduce a locked run);
                            a failure skips its dependents and independent nodes still run
                            (keep-going, the default; -k says so explicitly) unless --fail-fast;
                            -j bounds the nodes running at once (default: the core count), and the
-                           nodes running at once share the cores
+                           nodes running at once share the cores; --executor slurm submits each
+                           node as a Slurm batch job (-j then bounds the jobs in flight; a stage's
+                           own `executor:` wins; docs/cluster.md)
       status FILE [--set k=v]... [--json]
                            list stale nodes and why
       dag FILE [--format text|dot|mermaid] [--json]
@@ -89,6 +92,7 @@ public enum CLI {
             case "results": return try ResultsCommand.run(rest, registry: registry)
             case "serve": return try ServeCommand.run(rest)
             case "train": return try TrainCommand.run(rest)
+            case "exec-node": return try ExecNodeCommand.run(rest, registry: registry)
             default:
                 let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results", "serve", "train"]
                 throw CLIError.usage("unknown command '\(command)'"

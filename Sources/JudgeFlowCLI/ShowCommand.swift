@@ -22,6 +22,9 @@ enum ShowCommand {
                 d["seconds"] = m.run.seconds
                 d["started"] = m.run.started
                 d["log"] = m.run.log.map { store.displayPath(of: $0) } ?? NSNull()
+                d["executor"] = m.run.executor ?? "local"
+                d["job"] = m.run.job ?? NSNull()
+                d["host"] = m.run.host ?? NSNull()
             }
             CLI.printJSON(d)
             return 0
@@ -39,6 +42,9 @@ enum ShowCommand {
             }
             lines.append(String(format: "ran for %.2fs at %@", m.run.seconds,
                                 ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: m.run.started))))
+            if let job = m.run.job {
+                lines.append("executor: \(m.run.executor ?? "local"), job \(job)" + (m.run.host.map { " on \($0)" } ?? ""))
+            }
             if let log = m.run.log { lines.append("log: \(store.displayPath(of: log))") }
         } else {
             lines.append("outputs: not in the store (never built, failed, or removed by gc)")

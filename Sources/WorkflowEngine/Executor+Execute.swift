@@ -17,7 +17,9 @@ extension Executor {
         var workDirectory: String?
         defer { if let workDirectory { store.removeWorkDirectory(workDirectory) } }
         do {
-            let keyLock = try store.lockKey(key)
+            // A Slurm job's node: its driver holds the key's lock and this process renews it too. If the
+            // driver died and its lock lapsed before the job started, the job takes the lock itself.
+            let keyLock = try joinedLock.flatMap { $0.key == key ? store.joinKeyLock(key, token: $0.token) : nil } ?? store.lockKey(key)
             defer { withExtendedLifetime(keyLock) {} }
             if !force, let manifest = store.manifest(for: key) {
                 try restore(graph.restores(i, manifest: manifest, workspace: workspace), from: manifest)
@@ -74,9 +76,12 @@ extension Executor {
             }
             let logDigest = try store.put(log.bytes())
             let seconds = Date().timeIntervalSince(started)
-            let run = RunRecord(started: started.timeIntervalSince1970, seconds: seconds, exitStatus: 0, log: logDigest,
+            var run = RunRecord(started: started.timeIntervalSince1970, seconds: seconds, exitStatus: 0, log: logDigest,
                                 params: Value.map(node.identityParams).canonicalJSON,
                                 inputs: inputs.recordedInputs, threads: threads)
+            run.executor = placement.executor
+            run.job = placement.job
+            run.host = placement.host
             try store.record(Manifest(key: key, node: node.name, type: node.type.name,
                                       implementation: node.type.implementationVersion, outputs: outs, run: run))
             store.clearResumeDirectory(for: key)

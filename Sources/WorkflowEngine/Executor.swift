@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var threads: Int
     /// Stop starting nodes after the first failure (default: keep going with independent branches).
     public var failFast = false
+    /// The command line's `--executor`: beats the workflow's top-level `executor:`, not a stage's own.
+    public var executor: String?
 
     public init(jobs: Int, only: [String] = [], force: [String] = [], threads: Int) {
         self.jobs = max(1, jobs)
@@ -41,17 +43,37 @@ public final class Executor: @unchecked Sendable {
     let options: RunOptions
     let reporter: ProgressReporter
     let workflowID: String
+    /// Submits and tracks the batch jobs of nodes that run under Slurm; nil when none does.
+    let slurm: SlurmDriver?
+    /// Where this process runs nodes, for their run records (a Slurm job sets it for the node it builds).
+    var placement = Placement()
+    /// The key whose build lock another process holds for this one, and its token (a Slurm job's node).
+    var joinedLock: (key: Digest, token: String)?
+
+    struct Placement {
+        var executor: String?
+        var job: String?
+        var host: String?
+    }
 
     /// `workspace` defaults to the workflow's directory on disk.
     public init(graph: Graph, store: any ArtifactStorage, options: RunOptions, reporter: ProgressReporter, workflowID: String,
-                workspace: (any Workspace)? = nil) {
+                workspace: (any Workspace)? = nil, slurm: SlurmDriver? = nil) {
         self.graph = graph
         self.store = store
         self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory)
         self.options = options
         self.reporter = reporter
         self.workflowID = workflowID
+        self.slurm = slurm
     }
+
+    /// The executor node `i` runs on: its stage's own choice, else `--executor`, else the workflow's, else local.
+    public static func executorName(of node: PlannedNode, graph: Graph, options: RunOptions) -> String {
+        node.source.executor ?? options.executor ?? graph.workflow.executor ?? "local"
+    }
+
+    func runsOnSlurm(_ i: Int) -> Bool { Self.executorName(of: graph.nodes[i], graph: graph, options: options) == "slurm" }
 
     /// A finished execution, handed from a worker thread back to the coordinator.
     struct Completion: Sendable {
@@ -81,6 +103,7 @@ public final class Executor: @unchecked Sendable {
         var runnable: [(node: Int, inputs: NodeKeyInputs, reasons: [String])] = []
         var held: [Int: Int] = [:]
         let completions = CompletionQueue()
+        noteIgnoredResources(selected)
 
         func settle(_ i: Int, _ outcome: NodeOutcome, _ outs: [String: OutputRef]?) {
             outcomes[i] = outcome
@@ -129,21 +152,24 @@ public final class Executor: @unchecked Sendable {
                     runnable.append((i, inputs, decision.staleness.reasons))
                 }
             }
+            // A Slurm job takes no local cores: only -j bounds how many are in flight.
             let free = options.threads - held.values.reduce(0, +)
-            if let next = runnable.first, held.count < options.jobs, free > 0 {
+            if let next = runnable.first, held.count < options.jobs, free > 0 || runsOnSlurm(next.node) {
                 runnable.removeFirst()
                 if let reason = failFastReason() {
                     settle(next.node, .skipped(reason: reason), nil)
                     continue
                 }
-                let share = max(1, free / min(runnable.count + 1, options.jobs - held.count))
+                let remote = runsOnSlurm(next.node)
+                let share = remote ? 0 : max(1, free / min(runnable.count + 1, options.jobs - held.count))
                 held[next.node] = share
                 let node = graph.nodes[next.node]
                 reporter.started(node.name, reasons: next.reasons)
                 let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
                 let force = forced.contains(next.node)
                 Thread.detachNewThread { [self] in
-                    completions.push(execute(next.node, inputs: next.inputs, upstream: upstream, force: force, threads: share))
+                    completions.push(remote ? executeOnSlurm(next.node, inputs: next.inputs, force: force)
+                                            : execute(next.node, inputs: next.inputs, upstream: upstream, force: force, threads: share))
                 }
                 continue
             }
@@ -166,6 +192,19 @@ public final class Executor: @unchecked Sendable {
         var named: [String: NodeOutcome] = [:]
         for (i, o) in outcomes { named[graph.nodes[i].name] = o }
         return RunSummary(outcomes: named, seconds: Date().timeIntervalSince(startTime))
+    }
+
+    /// Local runs ignore what only a batch job can use, and say so once.
+    func noteIgnoredResources(_ selected: Set<Int>) {
+        var fields = Set<String>()
+        var stages = Set<String>()
+        for i in selected where !runsOnSlurm(i) && !graph.nodes[i].source.resources.isEmpty {
+            fields.formUnion(graph.nodes[i].source.resources.setFields)
+            stages.insert(graph.nodes[i].source.stageName)
+        }
+        guard !fields.isEmpty else { return }
+        reporter.message("note: the local executor ignores resources (\(fields.sorted().joined(separator: ", "))) of "
+                         + "\(stages.count == 1 ? "stage \(stages.first!)" : "\(stages.count) stages"); they are what a Slurm job requests")
     }
 
     /// Writes a cached node's workspace files back (the decision listed those missing or edited).

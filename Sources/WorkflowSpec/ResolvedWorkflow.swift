@@ -10,6 +10,8 @@ public struct ResolvedWorkflow: Sendable, Equatable {
     public var params: [String: Value]
     /// Nodes in declaration order (repeat iterations in order, matrix variants in order).
     public var nodes: [ResolvedNode]
+    /// The top level's `executor:`, if any.
+    public var executor: String?
 
     public init(file: String, directory: String, params: [String: Value], nodes: [ResolvedNode]) {
         self.file = file
@@ -31,6 +33,10 @@ public struct ResolvedNode: Sendable, Equatable {
     public var params: [String: LocatedValue]
     /// Input name → the node outputs it reads, in order.
     public var inputs: [String: [Reference]]
+    /// `local` or `slurm` when the stage names one; it beats `--executor` and the top level's `executor:`.
+    public var executor: String?
+    /// What a Slurm job for this node requests: the workflow's defaults with the stage's own over them.
+    public var resources = Resources()
 
     public init(name: String, stageName: String, type: String, typeLocation: SourceLocation,
                 location: SourceLocation, params: [String: LocatedValue], inputs: [String: [Reference]]) {

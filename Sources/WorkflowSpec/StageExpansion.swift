@@ -14,7 +14,7 @@ import NodeKit
 /// ```
 /// Outside the group, `train@*` reads every iteration of `train` (StageExpansion+AllIterations.swift).
 struct StageExpansion {
-    static let leafKeys = ["uses", "with", "inputs", "description"]
+    static let leafKeys = ["uses", "with", "inputs", "executor", "resources", "description"]
     static let groupKeys = ["repeat", "as", "from", "stages", "first", "description"]
     /// Most iterations one repeat group may unroll to (each is a node per stage, held in memory).
     static let maxIterations = 10_000
@@ -161,7 +161,21 @@ struct StageExpansion {
                 sink.error(inputNode.location, "`inputs` must be a map of input name → node or node.output")
             }
         }
-        nodes.append(ResolvedNode(name: name, stageName: stageName, type: interpolation.text(of: uses, into: &sink),
-                                  typeLocation: uses.location, location: keyLocation, params: params, inputs: inputs))
+        var resolved = ResolvedNode(name: name, stageName: stageName, type: interpolation.text(of: uses, into: &sink),
+                                    typeLocation: uses.location, location: keyLocation, params: params, inputs: inputs)
+        if let executor = node["executor"] { resolved.executor = Self.executor(executor, interpolation: interpolation, sink: &sink) }
+        if let resources = node["resources"] { resolved.resources = Resources(resources, interpolation: interpolation, sink: &sink) }
+        nodes.append(resolved)
+    }
+
+    /// `executor: local|slurm`; anything else is reported at the value.
+    static func executor(_ node: YAMLNode, interpolation: Interpolation, sink: inout DiagnosticSink) -> String? {
+        let name = interpolation.text(of: node, into: &sink)
+        guard ExecutorName.all.contains(name) else {
+            sink.error(node.location, "unknown executor '\(name)'",
+                       hint: Suggestion.hint(for: name, in: ExecutorName.all, noun: "executor"))
+            return nil
+        }
+        return name
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// `params:`, applies `--set` overrides, expands `matrix:` and `repeat` groups and interpolates `${…}`.
 /// Every problem found is reported together as one `SpecError`.
 public struct WorkflowLoader: Sendable {
-    static let topLevelKeys = ["version", "description", "extends", "params", "matrix", "servers", "stages"]
+    static let topLevelKeys = ["version", "description", "extends", "params", "matrix", "servers", "executor", "resources", "stages"]
     public static let formatVersion = 1
 
     /// Reads a file's text; swapped for an in-memory table in tests.
@@ -99,6 +99,12 @@ public struct WorkflowLoader: Sendable {
             nodes = merging.merged()
         }
         Servers(tree["servers"], interpolation: Interpolation(variables: params), sink: &sink).apply(to: &nodes, sink: &sink)
+        let topLevel = Interpolation(variables: params)
+        let executor = tree["executor"].flatMap { StageExpansion.executor($0, interpolation: topLevel, sink: &sink) }
+        let defaults = tree["resources"].map { Resources($0, interpolation: topLevel, sink: &sink) } ?? Resources()
+        if !defaults.isEmpty {
+            for n in nodes.indices { nodes[n].resources = defaults.merged(with: nodes[n].resources) }
+        }
         var seen: [String: SourceLocation] = [:]
         for node in nodes {
             if let first = seen[node.name] {
@@ -110,7 +116,9 @@ public struct WorkflowLoader: Sendable {
         }
         try sink.check()
         let directory = (path as NSString).deletingLastPathComponent
-        return ResolvedWorkflow(file: path, directory: directory.isEmpty ? "." : directory, params: params, nodes: nodes)
+        var workflow = ResolvedWorkflow(file: path, directory: directory.isEmpty ? "." : directory, params: params, nodes: nodes)
+        workflow.executor = executor
+        return workflow
     }
 
     /// A path in one spelling: absolute, with `.`, `..` and doubled slashes resolved (symlinks are not).
