@@ -106,6 +106,8 @@ extension ArtifactStore {
         }
         // No run holds the store (the exclusive lock above), so everything in tmp/ is left by a dead one.
         if !dryRun { for name in FileIO.listDirectory(tmp) { FileIO.removeTree(tmp + "/" + name) } }
+        // Likewise every batch job has ended (a running one holds a run lease): their scripts and logs go.
+        if !dryRun { for name in FileIO.listDirectory(root + "/jobs") { FileIO.removeTree(root + "/jobs/" + name) } }
         return report
     }
 }

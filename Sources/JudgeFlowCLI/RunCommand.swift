@@ -38,7 +38,8 @@ enum RunCommand {
         let slurm = try slurmDriver(graph: graph, options: options, path: path, overrides: args.all("--set"), progress: progress)
         let summary: RunSummary
         do {
-            summary = try Executor(graph: graph, store: store, options: options, reporter: progress, workflowID: id, slurm: slurm).run()
+            summary = try Executor(graph: graph, store: store, options: options, reporter: progress, workflowID: id,
+                               executions: slurm.map { [$0] } ?? []).run()
         } catch {
             progress.stop()
             throw .store(error)

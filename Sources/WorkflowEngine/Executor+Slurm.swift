@@ -9,11 +9,8 @@ import WorkflowSpec
 extension Executor {
     /// Builds node `i` as a Slurm job. A job that an earlier, killed driver left running for the same key
     /// is adopted instead of submitting a duplicate.
-    func executeOnSlurm(_ i: Int, inputs: NodeKeyInputs, force: Bool) -> Completion {
+    func executeOnSlurm(_ i: Int, inputs: NodeKeyInputs, force: Bool, driver slurm: SlurmDriver) -> Completion {
         let node = graph.nodes[i], key = inputs.key
-        guard let slurm else {
-            return Completion(node: i, outcome: .failed(message: "the slurm executor is not set up in this run", logTail: "", logPath: nil), outputs: nil)
-        }
         let started = Date()
         let name = SlurmDriver.jobName(key)
         func failed(_ message: String, job: String? = nil) -> Completion {
@@ -23,7 +20,9 @@ extension Executor {
                               outputs: nil)
         }
         func finish(_ job: String, _ end: JobStatus) -> Completion? {
-            if end.state == "COMPLETED", let manifest = awaitManifest(key) {
+            // A job the scheduler forgot may still have finished: its stored result says so.
+            let manifest = end.state == "COMPLETED" ? awaitManifest(key) : end.state == "VANISHED" ? store.manifest(for: key) : nil
+            if let manifest {
                 do { try restore(graph.restores(i, manifest: manifest, workspace: workspace), from: manifest) } catch {
                     return failed("\(error)", job: job)
                 }
@@ -54,7 +53,7 @@ extension Executor {
             let directory = store.jobDirectory(for: key)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let script = directory + "/job.sh"
-            try jobScript(node: node, key: key, token: token, force: force)
+            try jobScript(node: node, key: key, token: token, force: force, invocation: slurm.invocation)
                 .write(toFile: script, atomically: true, encoding: .utf8)
             let arguments = ["--parsable", "--job-name=\(name)", "--output=\(directory)/%j.log", "--chdir=\(slurm.invocation.directory)"]
                 + SlurmDriver.sbatchArguments(node.source.resources)
@@ -93,8 +92,7 @@ extension Executor {
         return nil
     }
 
-    func jobScript(node: PlannedNode, key: Digest, token: String, force: Bool) -> String {
-        let inv = slurm!.invocation
+    func jobScript(node: PlannedNode, key: Digest, token: String, force: Bool, invocation inv: SlurmDriver.Invocation) -> String {
         var words = [inv.binary, "exec-node", inv.workflow, "--node", node.name, "--key", key.hex, "--lock-token", token,
                      "--store", store.location, "--threads", String(node.source.resources.cpus ?? 1)]
         if force { words.append("--force") }
@@ -126,7 +124,8 @@ extension Executor {
         if let lockToken { joinedLock = (expected, lockToken) }
         let force = options.force.contains(name)
         var outputs: [Int: [String: OutputRef]] = [:]
-        for i in graph.order where graph.upstreamClosure(of: [target]).contains(i) {
+        let needed = graph.upstreamClosure(of: [target])
+        for i in graph.order where needed.contains(i) {
             let decision = try graph.decide(i, outputs: outputs, cache: store, workspace: workspace, previous: { nil },
                                             forced: i == target && force)
             guard let inputs = decision.inputs else {

@@ -43,8 +43,8 @@ public final class Executor: @unchecked Sendable {
     let options: RunOptions
     let reporter: ProgressReporter
     let workflowID: String
-    /// Submits and tracks the batch jobs of nodes that run under Slurm; nil when none does.
-    let slurm: SlurmDriver?
+    /// The executors this run can place nodes on, by name (`local` is always there).
+    let executions: [String: any NodeExecution]
     /// Where this process runs nodes, for their run records (a Slurm job sets it for the node it builds).
     var placement = Placement()
     /// The key whose build lock another process holds for this one, and its token (a Slurm job's node).
@@ -58,14 +58,16 @@ public final class Executor: @unchecked Sendable {
 
     /// `workspace` defaults to the workflow's directory on disk.
     public init(graph: Graph, store: any ArtifactStorage, options: RunOptions, reporter: ProgressReporter, workflowID: String,
-                workspace: (any Workspace)? = nil, slurm: SlurmDriver? = nil) {
+                workspace: (any Workspace)? = nil, executions: [any NodeExecution] = []) {
         self.graph = graph
         self.store = store
         self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory)
         self.options = options
         self.reporter = reporter
         self.workflowID = workflowID
-        self.slurm = slurm
+        var byName: [String: any NodeExecution] = ["local": LocalExecution()]
+        for e in executions { byName[e.name] = e }
+        self.executions = byName
     }
 
     /// The executor node `i` runs on: its stage's own choice, else `--executor`, else the workflow's, else local.
@@ -73,10 +75,13 @@ public final class Executor: @unchecked Sendable {
         node.source.executor ?? options.executor ?? graph.workflow.executor ?? "local"
     }
 
-    func runsOnSlurm(_ i: Int) -> Bool { Self.executorName(of: graph.nodes[i], graph: graph, options: options) == "slurm" }
+    /// A node whose executor this run was not given fails with that said.
+    func execution(of i: Int) -> (any NodeExecution)? { executions[Self.executorName(of: graph.nodes[i], graph: graph, options: options)] }
+
+    func usesLocalCores(_ i: Int) -> Bool { execution(of: i)?.usesLocalCores ?? true }
 
     /// A finished execution, handed from a worker thread back to the coordinator.
-    struct Completion: Sendable {
+    public struct Completion: Sendable {
         var node: Int
         var outcome: NodeOutcome
         var outputs: [String: OutputRef]?
@@ -154,22 +159,27 @@ public final class Executor: @unchecked Sendable {
             }
             // A Slurm job takes no local cores: only -j bounds how many are in flight.
             let free = options.threads - held.values.reduce(0, +)
-            if let next = runnable.first, held.count < options.jobs, free > 0 || runsOnSlurm(next.node) {
+            if let next = runnable.first, held.count < options.jobs, free > 0 || !usesLocalCores(next.node) {
                 runnable.removeFirst()
                 if let reason = failFastReason() {
                     settle(next.node, .skipped(reason: reason), nil)
                     continue
                 }
-                let remote = runsOnSlurm(next.node)
-                let share = remote ? 0 : max(1, free / min(runnable.count + 1, options.jobs - held.count))
+                let share = usesLocalCores(next.node) ? max(1, free / min(runnable.count + 1, options.jobs - held.count)) : 0
                 held[next.node] = share
                 let node = graph.nodes[next.node]
                 reporter.started(node.name, reasons: next.reasons)
                 let upstream = node.inputs.mapValues { edges in edges.map { outputs[$0.node]![$0.output]! } }
                 let force = forced.contains(next.node)
+                guard let execution = execution(of: next.node) else {
+                    held[next.node] = nil
+                    let name = Self.executorName(of: node, graph: graph, options: options)
+                    settle(next.node, .failed(message: "executor '\(name)' is not available in this run", logTail: "", logPath: nil), nil)
+                    continue
+                }
                 Thread.detachNewThread { [self] in
-                    completions.push(remote ? executeOnSlurm(next.node, inputs: next.inputs, force: force)
-                                            : execute(next.node, inputs: next.inputs, upstream: upstream, force: force, threads: share))
+                    completions.push(execution.build(next.node, inputs: next.inputs, upstream: upstream, force: force,
+                                                     threads: share, in: self))
                 }
                 continue
             }
@@ -198,7 +208,7 @@ public final class Executor: @unchecked Sendable {
     func noteIgnoredResources(_ selected: Set<Int>) {
         var fields = Set<String>()
         var stages = Set<String>()
-        for i in selected where !runsOnSlurm(i) && !graph.nodes[i].source.resources.isEmpty {
+        for i in selected where usesLocalCores(i) && !graph.nodes[i].source.resources.isEmpty {
             fields.formUnion(graph.nodes[i].source.resources.setFields)
             stages.insert(graph.nodes[i].source.stageName)
         }

@@ -90,8 +90,12 @@ public struct SlurmCommands: JobScheduler {
     public func status(of jobs: [String]) throws(SchedulerError) -> [String: JobStatus] {
         guard !jobs.isEmpty else { return [:] }
         var result: [String: JobStatus] = [:]
-        // squeue fails outright when every id is unknown; that is an empty answer, not an error.
-        let out = (try? run("squeue", ["-h", "-t", "all", "-j", jobs.joined(separator: ","), "-o", "%i|%T|%r"])) ?? ""
+        let out: String
+        do { out = try run("squeue", ["-h", "-t", "all", "-j", jobs.joined(separator: ","), "-o", "%i|%T|%r"]) } catch {
+            // squeue fails outright when every id is unknown: that is an empty answer, not an error.
+            guard case .commandFailed(_, _, let output) = error, output.contains("Invalid job id") else { throw error }
+            out = ""
+        }
         for line in out.split(separator: "\n") {
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             if f.count == 3 { result[f[0]] = JobStatus(state: f[1], reason: f[2]) }
