@@ -40,6 +40,8 @@ public protocol ArtifactStorage: ActionCache {
     func workflowRecord(id: String) throws(StoreError) -> WorkflowRecord?
     /// Replaces the record unless it already lists exactly these nodes.
     func updateWorkflowRecord(workflow: String, nodes: [String: NodeRecord], id: String) throws(StoreError)
+    /// Whether the stored record lists exactly these nodes with these keys (a no-op run then writes nothing).
+    func hasWorkflowRecord(workflow: String, keys: [String: Digest], id: String) -> Bool
 
     // MARK: Locks
 

@@ -92,8 +92,7 @@ public final class ArtifactStore: ArtifactStorage {
     // MARK: Action cache
 
     public func storedManifest(for key: Digest) -> Manifest? {
-        guard let bytes = try? FileIO.readAll(actionPath(key)),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
+        guard let bytes = try? FileIO.readAll(actionPath(key)), let manifest = Manifest.read(bytes),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
         return manifest
     }
@@ -132,25 +131,20 @@ public final class ArtifactStore: ArtifactStorage {
         try FileIO.atomicWrite(Records.encode(record), to: workflowPath(id), tmpDirectory: tmp)
     }
 
-    /// Saves the record unless the stored one has the same nodes (compared as bytes, without decoding),
-    /// so a no-op run writes nothing.
+    /// Saves the record unless the stored one has the same nodes, so a no-op run writes nothing. A record
+    /// carries the digest of its workflow path and node keys, read from its first bytes without decoding
+    /// it; keys are enough, because a node's key is the digest of everything else its record holds.
     public func updateWorkflowRecord(workflow: String, nodes: [String: NodeRecord], id: String) throws(StoreError) {
-        var probe = WorkflowRecord(workflow: workflow, updated: 0, nodes: nodes)
-        let stored = try? FileIO.readAll(workflowPath(id))
-        if let stored, let stamp = Self.updatedStamp(in: stored) {
-            probe.updated = stamp
-            if Records.encode(probe) == stored { return }
-        }
-        probe.updated = Date().timeIntervalSince1970
-        try saveWorkflowRecord(probe, id: id)
+        let digest = WorkflowRecord.digest(workflow: workflow, keys: nodes.mapValues(\.key))
+        if hasWorkflowRecord(workflow: workflow, keys: nodes.mapValues(\.key), id: id) { return }
+        var record = WorkflowRecord(workflow: workflow, updated: Date().timeIntervalSince1970, nodes: nodes)
+        record.digest = digest.hex
+        try saveWorkflowRecord(record, id: id)
     }
 
-    /// The `updated` value of an encoded record, read without decoding the whole record.
-    private static func updatedStamp(in bytes: [UInt8]) -> Double? {
-        let marker = Array("\"updated\":".utf8)
-        guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else { return nil }
-        let digits = bytes[(start + marker.count)...].prefix { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "}") }
-        return Double(String(decoding: digits, as: UTF8.self))
+    public func hasWorkflowRecord(workflow: String, keys: [String: Digest], id: String) -> Bool {
+        guard let stored = try? FileIO.readAll(workflowPath(id)) else { return false }
+        return WorkflowRecord.storedDigest(in: stored) == WorkflowRecord.digest(workflow: workflow, keys: keys).hex
     }
 
     /// Every workflow record; the first one that does not decode is an error.

@@ -42,7 +42,8 @@ public final class LeaseLock: StoreLease, @unchecked Sendable {
 
     static let host: String = {
         var buffer = [CChar](repeating: 0, count: 256)
-        return gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "unknown-host"
+        guard gethostname(&buffer, buffer.count) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
     private init(path: String, token: String, owns: Bool) {

@@ -59,6 +59,10 @@ public final class MemoryStore: ArtifactStorage, @unchecked Sendable {
 
     public func workflowRecord(id: String) throws(StoreError) -> WorkflowRecord? { mutex.withLock { records[id] } }
 
+    public func hasWorkflowRecord(workflow: String, keys: [String: Digest], id: String) -> Bool {
+        mutex.withLock { records[id].map { $0.workflow == workflow && $0.nodes.mapValues(\.key) == keys } ?? false }
+    }
+
     public func updateWorkflowRecord(workflow: String, nodes: [String: NodeRecord], id: String) throws(StoreError) {
         mutex.withLock {
             if records[id]?.nodes != nodes { records[id] = WorkflowRecord(workflow: workflow, updated: 0, nodes: nodes) }

@@ -1,3 +1,4 @@
+import Foundation
 /// The store's on-disk records. Every one carries `formatVersion` so a later JudgeFlow can read or
 /// reject an old store knowingly.
 
@@ -79,10 +80,28 @@ public struct Tree: Codable, Sendable, Equatable {
 /// The latest run of one workflow: what each node's key was built from. `status` compares against it
 /// to explain staleness, and `gc` keeps everything it references.
 public struct WorkflowRecord: Codable, Sendable, Equatable {
+    /// `digest(workflow:nodes:)` of this record; first in the encoded record (keys are sorted).
+    public var digest: String?
     public var formatVersion: Int = 1
     public var workflow: String
     public var updated: Double
     public var nodes: [String: NodeRecord]
+
+    /// SHA-256 of the workflow path and every node's name and key, in name order.
+    public static func digest(workflow: String, keys: [String: Digest]) -> Digest {
+        var text = workflow + "\n"
+        for name in keys.keys.sorted() { text += name + "\t" + keys[name]!.hex + "\n" }
+        return Digest.of(text)
+    }
+
+    /// The `digest` an encoded record starts with, read without decoding the record.
+    static func storedDigest(in bytes: [UInt8]) -> String? {
+        let marker = Array("{\"digest\":\"".utf8)
+        guard bytes.count >= marker.count + 64, bytes.starts(with: marker) else { return nil }
+        let hex = bytes[marker.count..<(marker.count + 64)]
+        guard bytes.count > marker.count + 64, bytes[marker.count + 64] == UInt8(ascii: "\"") else { return nil }
+        return String(decoding: hex, as: UTF8.self)
+    }
 
     public init(workflow: String, updated: Double, nodes: [String: NodeRecord]) {
         self.workflow = workflow
@@ -106,5 +125,54 @@ public struct NodeRecord: Codable, Sendable, Equatable {
         self.implementation = implementation
         self.params = params
         self.inputs = inputs
+    }
+}
+
+extension Manifest {
+    /// A manifest from its stored bytes: `JSONReader` for the common case, `JSONDecoder` for whatever it
+    /// does not take. Both read the same fields with the same rules (unknown keys ignored, optional ones
+    /// absent or null), which a test checks on random manifests.
+    static func read(_ bytes: [UInt8]) -> Manifest? {
+        if let value = JSONValue.parse(bytes), let manifest = Manifest(json: value) { return manifest }
+        return try? JSONDecoder().decode(Manifest.self, from: Data(bytes))
+    }
+
+    init?(json v: JSONValue) {
+        guard let format = v["formatVersion"]?.int, let key = v["key"]?.string.flatMap(Digest.init(hex:)),
+              let node = v["node"]?.string, let type = v["type"]?.string, let implementation = v["implementation"]?.string,
+              let outputFields = v["outputs"]?.fields, let runValue = v["run"], let run = RunRecord(json: runValue) else { return nil }
+        var outputs: [String: OutputRef] = [:]
+        for (name, o) in outputFields {
+            guard let digest = o["digest"]?.string.flatMap(Digest.init(hex:)), let size = o["size"]?.int,
+                  let isTree = o["isTree"]?.bool else { return nil }
+            outputs[name] = OutputRef(digest: digest, size: size, isTree: isTree)
+        }
+        self.init(key: key, node: node, type: type, implementation: implementation, outputs: outputs, run: run)
+        formatVersion = format
+    }
+}
+
+extension RunRecord {
+    init?(json v: JSONValue) {
+        guard let started = v["started"]?.double, let seconds = v["seconds"]?.double,
+              let exit = v["exitStatus"]?.int, let exitStatus = Int32(exactly: exit),
+              let params = v["params"]?.string, let inputFields = v["inputs"]?.fields, let threads = v["threads"]?.int else { return nil }
+        var inputs: [String: Digest] = [:]
+        for (name, d) in inputFields {
+            guard let digest = d.string.flatMap(Digest.init(hex:)) else { return nil }
+            inputs[name] = digest
+        }
+        /// An optional field: absent or null is nil; any other type is not this reader's to judge.
+        func optional<T>(_ name: String, _ read: (JSONValue) -> T?) -> T?? {
+            guard let field = v[name] else { return .some(nil) }
+            if case .null = field { return .some(nil) }
+            return read(field).map { .some($0) } ?? nil
+        }
+        guard let log = optional("log", { $0.string.flatMap(Digest.init(hex:)) }), let executor = optional("executor", { $0.string }),
+              let job = optional("job", { $0.string }), let host = optional("host", { $0.string }) else { return nil }
+        self.init(started: started, seconds: seconds, exitStatus: exitStatus, log: log, params: params, inputs: inputs, threads: threads)
+        self.executor = executor
+        self.job = job
+        self.host = host
     }
 }

@@ -101,7 +101,8 @@ public final class Executor: @unchecked Sendable {
 
         var outputs: [Int: [String: OutputRef]] = [:]
         var outcomes: [Int: NodeOutcome] = [:]
-        var records: [String: NodeRecord] = [:]
+        /// Each decided node's key inputs; their records are built only if the stored run record differs.
+        var decided: [String: NodeKeyInputs] = [:]
         var pending = graph.nodes.map { node in node.dependencies.filter(selected.contains).count }
         var ready = graph.order.filter { selected.contains($0) && pending[$0] == 0 }
         /// Decided stale, waiting for a job slot and a share of the cores.
@@ -146,7 +147,7 @@ public final class Executor: @unchecked Sendable {
                     continue
                 }
                 guard let inputs = decision.inputs else { continue }
-                records[node.name] = inputs.record
+                decided[node.name] = inputs
                 if let manifest = decision.manifest {
                     do { try restore(decision.restores, from: manifest) } catch {
                         settle(i, .failed(message: error.description, logTail: "", logPath: nil), nil)
@@ -191,13 +192,14 @@ public final class Executor: @unchecked Sendable {
         }
 
         // Keep the latest key of every node still in the workflow, for `status` and `gc`.
-        var merged = records
-        if records.count < graph.nodes.count {
-            for (name, record) in previous?.nodes ?? [:] where merged[name] == nil && graph.index(of: name) != nil {
-                merged[name] = record
-            }
+        var keys = decided.mapValues(\.key)
+        let kept = decided.count < graph.nodes.count
+            ? (previous?.nodes ?? [:]).filter { decided[$0.key] == nil && graph.index(of: $0.key) != nil } : [:]
+        for (name, record) in kept { keys[name] = record.key }
+        if !store.hasWorkflowRecord(workflow: graph.workflow.file, keys: keys, id: workflowID) {
+            try store.updateWorkflowRecord(workflow: graph.workflow.file, nodes: decided.mapValues(\.record).merging(kept) { a, _ in a },
+                                           id: workflowID)
         }
-        try store.updateWorkflowRecord(workflow: graph.workflow.file, nodes: merged, id: workflowID)
         if outcomes.values.contains(where: { if case .ran = $0 { true } else { false } }) { store.persist() }
         var named: [String: NodeOutcome] = [:]
         for (i, o) in outcomes { named[graph.nodes[i].name] = o }

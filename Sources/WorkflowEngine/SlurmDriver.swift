@@ -71,7 +71,7 @@ public final class SlurmDriver: @unchecked Sendable {
 
     /// Takes over a job an earlier driver submitted: it is cancelled with this driver's own.
     func adopt(_ job: String) {
-        lock.withLock { submitted.insert(job) }
+        lock.withLock { _ = submitted.insert(job) }
     }
 
     /// Blocks until `job` has ended; `changed` is called with each new state seen (pending, running, …).

@@ -6,13 +6,15 @@ import WorkflowSpec
 /// digests of the artifacts it reads and the digests of the workspace files it reads. The lock file
 /// records these same inputs.
 public struct NodeKeyInputs: Sendable, Equatable {
-    public var type: String
-    public var implementation: String
-    public var params: [String: Value]
+    public let type: String
+    public let implementation: String
+    public let params: [String: Value]
     /// Input name → digests of its artifacts, in order.
-    public var inputs: [String: [Digest]]
+    public let inputs: [String: [Digest]]
     /// Workspace path → digest.
-    public var files: [String: Digest]
+    public let files: [String: Digest]
+    /// SHA-256 of `canonicalText`, computed once.
+    public let key: Digest
 
     public init(type: String, implementation: String, params: [String: Value], inputs: [String: [Digest]],
                 files: [String: Digest]) {
@@ -21,9 +23,15 @@ public struct NodeKeyInputs: Sendable, Equatable {
         self.params = params
         self.inputs = inputs
         self.files = files
+        self.key = Digest.of(Self.canonicalText(type: type, implementation: implementation, params: params, inputs: inputs, files: files))
     }
 
     public var canonicalText: String {
+        Self.canonicalText(type: type, implementation: implementation, params: params, inputs: inputs, files: files)
+    }
+
+    static func canonicalText(type: String, implementation: String, params: [String: Value], inputs: [String: [Digest]],
+                              files: [String: Digest]) -> String {
         var text = "judgeflow-node-key/1\ntype \(type)\nimplementation \(implementation)\n"
         text += "params \(Value.map(params).canonicalJSON)\n"
         for name in inputs.keys.sorted() {
@@ -32,8 +40,6 @@ public struct NodeKeyInputs: Sendable, Equatable {
         for path in files.keys.sorted() { text += "file \(path) \(files[path]!.hex)\n" }
         return text
     }
-
-    public var key: Digest { Digest.of(canonicalText) }
 
     /// The flattened form kept in workflow records: every input and file by one name.
     public var recordedInputs: [String: Digest] {

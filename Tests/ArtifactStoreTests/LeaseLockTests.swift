@@ -30,7 +30,7 @@ import Testing
 
     @Test func aFileThatIsNoLeaseRecordIsReplaced() throws {
         let dir = temporaryDirectory()
-        FileManager.default.createFile(atPath: dir + "/k.lock", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/k.lock", contents: Data())
         #expect(try LeaseLock.acquire(dir + "/k.lock", wait: false) != nil)
     }
 

@@ -27,8 +27,7 @@ import WorkflowSpec
         let base = try key("stages: {a: {uses: train}}")
         #expect(try key("stages: {a: {uses: train, with: {lr: 0.2}}}") != base)
         let inputs = NodeKeyInputs(type: "train", implementation: "2", params: [:], inputs: [:], files: [:])
-        var v1 = inputs
-        v1.implementation = "1"
+        let v1 = NodeKeyInputs(type: "train", implementation: "1", params: [:], inputs: [:], files: [:])
         #expect(inputs.key != v1.key)
     }
 
