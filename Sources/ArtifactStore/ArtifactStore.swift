@@ -122,9 +122,10 @@ public final class ArtifactStore: ArtifactStorage {
         let path = workflowPath(id)
         guard FileIO.exists(path) else { return nil }
         let bytes = try FileIO.readAll(path)
-        do { return try JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes)) } catch {
+        guard let record = WorkflowRecord.read(bytes) else {
             throw .badRecord(path: path, reason: "not a workflow record (\(bytes.count) bytes)")
         }
+        return record
     }
 
     public func saveWorkflowRecord(_ record: WorkflowRecord, id: String) throws(StoreError) {

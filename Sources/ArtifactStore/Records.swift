@@ -176,3 +176,42 @@ extension RunRecord {
         self.host = host
     }
 }
+
+extension WorkflowRecord {
+    /// A record from its stored bytes, as `Manifest.read` reads a manifest (`status` reads one of
+    /// thousands of nodes on every call); nil if neither reader takes it.
+    static func read(_ bytes: [UInt8]) -> WorkflowRecord? {
+        if let value = JSONValue.parse(bytes), let record = WorkflowRecord(json: value) { return record }
+        return try? JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes))
+    }
+
+    init?(json v: JSONValue) {
+        guard let format = v["formatVersion"]?.int, let workflow = v["workflow"]?.string, let updated = v["updated"]?.double,
+              let nodeFields = v["nodes"]?.fields else { return nil }
+        var digest: String?
+        if let field = v["digest"], !{ if case .null = field { true } else { false } }() {
+            guard let text = field.string else { return nil }
+            digest = text
+        }
+        var nodes: [String: NodeRecord] = [:]
+        for (name, n) in nodeFields {
+            guard let key = n["key"]?.string.flatMap(Digest.init(hex:)), let type = n["type"]?.string,
+                  let implementation = n["implementation"]?.string, let paramFields = n["params"]?.fields,
+                  let inputFields = n["inputs"]?.fields else { return nil }
+            var params: [String: String] = [:]
+            for (p, value) in paramFields {
+                guard let text = value.string else { return nil }
+                params[p] = text
+            }
+            var inputs: [String: Digest] = [:]
+            for (i, value) in inputFields {
+                guard let d = value.string.flatMap(Digest.init(hex:)) else { return nil }
+                inputs[i] = d
+            }
+            nodes[name] = NodeRecord(key: key, type: type, implementation: implementation, params: params, inputs: inputs)
+        }
+        self.init(workflow: workflow, updated: updated, nodes: nodes)
+        self.digest = digest
+        formatVersion = format
+    }
+}

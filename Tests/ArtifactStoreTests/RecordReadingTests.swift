@@ -71,4 +71,21 @@ import Testing
         try store.updateWorkflowRecord(workflow: "w.yaml", nodes: changed, id: "w")
         #expect(try store.workflowRecord(id: "w")?.nodes == changed)
     }
+
+    @Test func theFastReaderReadsWorkflowRecordsAsJSONDecoderDoes() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var nodes: [String: NodeRecord] = [:]
+            for n in 0..<Int.random(in: 0...5, using: &rng) {
+                let text = Self.awkward.randomElement(using: &rng)!
+                nodes[text + "\(n)"] = NodeRecord(key: Digest.of(text + "\(n)"), type: text, implementation: "\(n)",
+                                                  params: [text: "{\"a\":\"\(text)\"}"], inputs: ["file:" + text: Digest.of(text)])
+            }
+            var record = WorkflowRecord(workflow: Self.awkward.randomElement(using: &rng)!, updated: Double.random(in: 0...2e9, using: &rng), nodes: nodes)
+            if Bool.random(using: &rng) { record.digest = WorkflowRecord.digest(workflow: record.workflow, keys: nodes.mapValues(\.key)).hex }
+            let bytes = Records.encode(record)
+            #expect(JSONValue.parse(bytes).flatMap(WorkflowRecord.init(json:)) == record)
+            #expect(try JSONDecoder().decode(WorkflowRecord.self, from: Data(bytes)) == record)
+        }
+    }
 }
