@@ -139,8 +139,11 @@ final class LogSink: @unchecked Sendable {
 
     func bytes() -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
 
-    func tail(lines: Int) -> String {
-        let text = String(decoding: bytes(), as: UTF8.self)
+    func tail(lines: Int) -> String { Self.tail(of: path, lines: lines) }
+
+    /// The last `lines` lines of any log file ("" if it cannot be read).
+    static func tail(of path: String, lines: Int) -> String {
+        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
             .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }

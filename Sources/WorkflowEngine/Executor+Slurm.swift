@@ -15,7 +15,7 @@ extension Executor {
         let name = SlurmDriver.jobName(key)
         func failed(_ message: String, job: String? = nil) -> Completion {
             let log = job.map { store.jobDirectory(for: key) + "/\($0).log" }
-            let tail = log.map { Self.tail(of: $0, lines: 15) } ?? ""
+            let tail = log.map { LogSink.tail(of: $0, lines: 15) } ?? ""
             return Completion(node: i, outcome: .failed(message: message, logTail: tail, logPath: log.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }),
                               outputs: nil)
         }
@@ -65,7 +65,7 @@ extension Executor {
             if end.state == "COMPLETED" {
                 return failed("slurm job \(job) completed but stored no result for this node (see its log)", job: job)
             }
-            return failed("slurm job \(job) \(end.state): \(Self.explain(end, log: Self.tail(of: log, lines: 40)))", job: job)
+            return failed("slurm job \(job) \(end.state): \(Self.explain(end, log: LogSink.tail(of: log, lines: 40)))", job: job)
         } catch let error as SchedulerError {
             return failed("slurm: \(error)")
         } catch {
@@ -103,12 +103,6 @@ extension Executor {
             exec \(words.map(Subprocess.quoted).joined(separator: " "))
 
             """
-    }
-
-    static func tail(of path: String, lines: Int) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Builds one node in this process, as a Slurm job does for its driver: everything upstream must

@@ -9,8 +9,8 @@ import Testing
 @Suite(.serialized) struct SlurmExecutorTests {
     /// True when a Slurm controller answers; otherwise records loudly what was not checked.
     static func slurm(_ what: String) -> Bool {
-        if shell("timeout 5 sinfo -h -o %T").output.contains("idle") || shell("timeout 5 sinfo -h -o %T").output.contains("mix")
-            || shell("timeout 5 sinfo -h -o %T").output.contains("alloc") { return true }
+        let states = shell("timeout 5 sinfo -h -o %T").output
+        if ["idle", "mix", "alloc"].contains(where: states.contains) { return true }
         Issue.record("""
             NO SLURM: no Slurm controller answers (sinfo), so \(what) was not checked against real Slurm. \
             .ci/run starts one; by hand: bash ../shared/slurm/local-cluster.sh install && bash ../shared/slurm/local-cluster.sh start
@@ -153,8 +153,8 @@ import Testing
 
     @Test func ajobCancelledTimedOutOrOverItsMemoryFailsItsNodeByNameAndStateAndARerunRecoversOnlyThoseNodes() throws {
         guard Self.slurm("jobs cancelled, over time or over memory") else { return }
-        let enforcesMemory = Self.shell("scontrol show config").output.contains("OverMemoryKill")
-            || Self.shell("scontrol show config").output.contains("task/cgroup")
+        let config = Self.shell("scontrol show config").output
+        let enforcesMemory = config.contains("OverMemoryKill") || config.contains("task/cgroup")
         if !enforcesMemory {
             Issue.record("SLURM WITHOUT MEMORY LIMITS: this cluster neither polls job memory (JobAcctGatherParams=OverMemoryKill) nor uses cgroups, so a job over its memory is not killed; .ci/run configures the test cluster to")
         }
