@@ -18,17 +18,32 @@ public struct BenchmarkDescription: Codable, Sendable, Equatable {
     public var style: String
     public var itemsPerCategory: Int?
     public var seed: Int?
+    /// The words a response of this benchmark's world may use, by class (`colour`, `shape`, `size`,
+    /// `number`, `other`); a world benchmark records it so `BenchmarkLint` can flag out-of-world words and
+    /// tell a colour from a shape. Imported benchmarks have none.
+    public var vocabulary: [String: [String]]?
 
     enum CodingKeys: String, CodingKey {
-        case version, style, seed
+        case version, style, seed, vocabulary
         case itemsPerCategory = "items_per_category"
     }
 
-    public init(style: String, itemsPerCategory: Int? = nil, seed: Int? = nil) {
+    public init(style: String, itemsPerCategory: Int? = nil, seed: Int? = nil, vocabulary: [String: [String]]? = nil) {
         self.version = Self.formatVersion
         self.style = style
         self.itemsPerCategory = itemsPerCategory
         self.seed = seed
+        self.vocabulary = vocabulary
+    }
+
+    /// The directory's description, or nil when it has no `benchmark.json`.
+    public static func read(directory: String) throws(Failure) -> BenchmarkDescription? {
+        let path = directory + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do { return try JSONDecoder().decode(BenchmarkDescription.self, from: data) } catch {
+            throw Failure(path: path, message: "not a benchmark description; it needs a string `style` "
+                          + "(optional: version, items_per_category, seed, vocabulary)")
+        }
     }
 
     /// Sorted keys, pretty-printed: equal descriptions are equal bytes.
@@ -41,13 +56,6 @@ public struct BenchmarkDescription: Codable, Sendable, Equatable {
     /// The benchmark's name for reports: `style` from the directory's `benchmark.json`, else the
     /// directory's last path component. A `benchmark.json` that does not parse is an error, not a fallback.
     public static func name(ofDirectory directory: String) throws(Failure) -> String {
-        let path = directory + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
-        }
-        do { return try JSONDecoder().decode(BenchmarkDescription.self, from: data).style } catch {
-            throw Failure(path: path, message: "not a benchmark description; it needs a string `style` "
-                          + "(optional: version, items_per_category, seed)")
-        }
+        try read(directory: directory)?.style ?? URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
     }
 }

@@ -34,9 +34,12 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
     public var categories: [String: Double]
     public var positionConsistency: Double
     public var unparseable: Int
+    /// Accuracy per kind of error: the part of each item's `source` after its last `/`
+    /// (`caption/attribute-exchanged` → `attribute-exchanged`); nil when no item has a source.
+    public var kinds: [String: Double]?
 
     public init(items: Int, overall: Double, macro: Double, overallCoinFlip: Double, categories: [String: Double],
-                positionConsistency: Double, unparseable: Int) {
+                positionConsistency: Double, unparseable: Int, kinds: [String: Double]? = nil) {
         self.items = items
         self.overall = overall
         self.macro = macro
@@ -44,10 +47,16 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
         self.categories = categories
         self.positionConsistency = positionConsistency
         self.unparseable = unparseable
+        self.kinds = kinds
+    }
+
+    /// The kind of error an item's rejected response makes, from its `source`.
+    public static func kind(of item: BenchmarkItem) -> String? {
+        item.source.flatMap { $0.split(separator: "/").last.map(String.init) }
     }
 
     public static func score(_ judgements: [ItemJudgement]) -> BenchmarkMetrics {
-        var right: [String: Int] = [:], judged: [String: Int] = [:]
+        var right: [String: Int] = [:], judged: [String: Int] = [:], kindRight: [String: Int] = [:], kindJudged: [String: Int] = [:]
         var coinRight = 0.0, consistent = 0, unparseable = 0
         for j in judgements {
             for choice in [j.straightChoice, j.swappedChoice] {
@@ -57,8 +66,11 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
                     continue
                 }
                 judged[j.item.category, default: 0] += 1
+                let kind = Self.kind(of: j.item)
+                if let kind { kindJudged[kind, default: 0] += 1 }
                 if choice == j.item.preferred {
                     right[j.item.category, default: 0] += 1
+                    if let kind { kindRight[kind, default: 0] += 1 }
                     coinRight += 1
                 }
             }
@@ -76,6 +88,7 @@ public struct BenchmarkMetrics: Codable, Sendable, Equatable {
             overallCoinFlip: judgements.isEmpty ? 0 : coinRight / Double(2 * judgements.count),
             categories: categories,
             positionConsistency: judgements.isEmpty ? 0 : Double(consistent) / Double(judgements.count),
-            unparseable: unparseable)
+            unparseable: unparseable,
+            kinds: kindJudged.isEmpty ? nil : kindJudged.reduce(into: [:]) { $0[$1.key] = Double(kindRight[$1.key] ?? 0) / Double($1.value) })
     }
 }

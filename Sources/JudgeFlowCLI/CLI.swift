@@ -52,6 +52,10 @@ public enum CLI {
       import FILE -o DIR [--format vl-rewardbench|multimodal-rewardbench] [--images DIR] [--name NAME]
                            turn a benchmark release's file (VLMEvalKit TSV, the parquet converted to
                            JSON lines, all_data.json) into DIR/items.jsonl, DIR/images/, DIR/benchmark.json
+      bench lint DIR|FILE.jsonl [--json]
+                           flag items a judge can decide without the image: a rejected response
+                           with a word its world never draws, another answer type, or another
+                           length; exit 1 when any item is flagged
       world scene --seed S --index I [--set image_size=24]... [-o SCENE.json]
                            print one scene of the embedded world as JSON (world params as the
                            workflows set them: image_size, grid, min_objects, max_objects, noise,
@@ -89,12 +93,13 @@ public enum CLI {
             case "world": return try WorldCommand.run(rest)
             case "eval": return try EvalCommand.run(rest)
             case "import": return try ImportCommand.run(rest)
+            case "bench": return try BenchCommand.run(rest)
             case "results": return try ResultsCommand.run(rest, registry: registry)
             case "serve": return try ServeCommand.run(rest)
             case "train": return try TrainCommand.run(rest)
             case "exec-node": return try ExecNodeCommand.run(rest, registry: registry)
             default:
-                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "results", "serve", "train"]
+                let commands = ["run", "status", "dag", "show", "export", "lock", "verify", "gc", "world", "eval", "import", "bench", "results", "serve", "train"]
                 throw CLIError.usage("unknown command '\(command)'"
                                      + (Suggestion.closest(to: command, in: commands).map { ". Did you mean '\($0)'?" } ?? ""))
             }

@@ -18,6 +18,8 @@ enum ImportCommand {
         for item in imported.items { counts[item.category, default: 0] += 1 }
         let categories = counts.keys.sorted().map { "\($0) \(counts[$0]!)" }.joined(separator: ", ")
         print("imported \(imported.items.count) items (\(categories)) and \(imported.images.count) images into \(output)")
+        print("lint: " + BenchCommand.summary(BenchmarkLint.check(imported.items, vocabulary: nil), items: imported.items.count, vocabulary: false)
+              + " — `judgeflow bench lint \(output)` lists them")
         return 0
     }
 

@@ -29,9 +29,11 @@ public struct LoopReport: Codable, Sendable, Equatable {
         public var positionConsistency: Double
         public var unparseable: Int
         public var items: Int
+        /// Accuracy per kind of error (`BenchmarkMetrics.kinds`); nil when the benchmark names none.
+        public var kinds: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
-            case iteration, benchmark, overall, macro, categories, unparseable, items
+            case iteration, benchmark, overall, macro, categories, unparseable, items, kinds
             case positionConsistency = "position_consistency"
         }
 
@@ -44,11 +46,13 @@ public struct LoopReport: Codable, Sendable, Equatable {
         public var macro: Double
         public var overall: Double
         public var categories: [String: Double]
+        public var kinds: [String: Double]?
 
         public init(_ metrics: BenchmarkMetrics) {
             macro = metrics.macro
             overall = metrics.overall
             categories = metrics.categories
+            kinds = metrics.kinds
         }
     }
 
@@ -137,7 +141,7 @@ public struct LoopReport: Codable, Sendable, Equatable {
         let rows = sorted.map { e in
             Row(iteration: e.iteration, benchmark: e.benchmark, overall: e.report.judge.overall, macro: e.report.judge.macro,
                 categories: e.report.judge.categories, positionConsistency: e.report.judge.positionConsistency,
-                unparseable: e.report.judge.unparseable, items: e.report.judge.items)
+                unparseable: e.report.judge.unparseable, items: e.report.judge.items, kinds: e.report.judge.kinds)
         }
         var references = References(random: [:], longer: [:], oracle: [:])
         for e in sorted.reversed() {   // the lowest iteration's references win (all agree: same items, same seed)

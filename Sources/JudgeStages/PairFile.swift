@@ -31,9 +31,10 @@ public struct WorldRef: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var world: WorldConfig
 
-    public func patches(_ scene: Int) -> [Float] {
+    /// The scene's image as the patch features of a model with `patch`-pixel patches.
+    public func patches(_ scene: Int, patch: Int) -> [Float] {
         let s = SceneGenerator.scene(seed: seed, index: scene, config: world)
-        return Patches.features(rgb: Renderer.render(s).pixels, size: world.imageSize, patch: 8)
+        return Patches.features(rgb: Renderer.render(s).pixels, size: world.imageSize, patch: patch)
     }
 
     /// The scene's image as PNG bytes (what a served model is shown).

@@ -32,17 +32,17 @@ public enum Prompts {
 /// scenes, answered with ground truth. It never contains a preference, a judgement or a benchmark item.
 public enum InstructionData {
     /// Training scenes come from stream 1 of the world seed; benchmarks use other streams.
-    public static func examples(seed: UInt64, scenes: Int, world: WorldConfig, tokenizer: Tokenizer,
+    public static func examples(seed: UInt64, scenes: Int, world: WorldConfig, tokenizer: Tokenizer, patch: Int = 8,
                                 families: [Question.Family] = Question.Family.allCases, perScene: Int = 3) -> [Example] {
         var out: [Example] = []
         for i in 0..<scenes {
             let scene = SceneGenerator.scene(seed: seed, index: i, config: world)
-            let patches = Patches.features(rgb: Renderer.render(scene).pixels, size: world.imageSize, patch: 8)
+            let patches = Patches.features(rgb: Renderer.render(scene).pixels, size: world.imageSize, patch: patch)
             var rng = WorldRandom(seed: seed, stream: RandomStream.instructions, index: UInt64(i))
             var made = 0, tries = 0
             while made < perScene && tries < perScene * 4 {
                 tries += 1
-                guard let q = QuestionGenerator.question(rng.pick(families), about: scene, rng: &rng) else { continue }
+                guard let q = QuestionGenerator.question(rng.pick(families), about: scene, rng: &rng, vocabulary: world) else { continue }
                 out.append(Example(patches: patches, prompt: Prompts.question(q.text, tokenizer), completion: tokenizer.encode(q.answer)))
                 made += 1
             }

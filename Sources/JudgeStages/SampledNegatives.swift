@@ -1,4 +1,5 @@
 import Foundation
+import JudgeEval
 import SyntheticWorld
 import TinyVLM
 
@@ -24,6 +25,7 @@ public enum SampledNegatives {
             next += 1
         }
         var out = drafts
+        let vocabulary = WorldVocabulary.drawn(by: builder.world)
         for (k, model) in samplers.enumerated() where !chosen[k].isEmpty {
             let tok = model.tokenizer
             var requests: [GenerationRequest] = []
@@ -41,7 +43,7 @@ public enum SampledNegatives {
             for (n, i) in chosen[k].enumerated() {
                 let truth = drafts[i].item.responses[drafts[i].item.preferred]
                 let candidates = samples[n * tries..<(n + 1) * tries].map { tok.decode($0) }
-                guard let wrong = candidates.first(where: { isWrong($0, truth: truth) }) else { continue }
+                guard let wrong = candidates.first(where: { isWrong($0, truth: truth, vocabulary: vocabulary) }) else { continue }
                 out[i].item.responses[1 - drafts[i].item.preferred] = wrong
                 let family = drafts[i].item.source?.split(separator: "/").first.map(String.init) ?? drafts[i].item.category
                 out[i].item.source = "\(family)/model-stage-\(k + 1)"
@@ -50,16 +52,19 @@ public enum SampledNegatives {
         return out
     }
 
-    /// Whether a sampled answer is a genuine mistake: for open answers, well-formed and naming a
-    /// different multiset of objects than the truth; for closed ones, different with as many words
-    /// (`row 2 column 3` for a position, one word otherwise), so run-on samples do not count.
-    static func isWrong(_ answer: String, truth: String) -> Bool {
+    /// Whether a sampled answer is a genuine mistake that only looking can expose: one the benchmark lint
+    /// passes against the truth (as many words, the same answer type, every word one the world draws in
+    /// `vocabulary`), and for open answers well-formed, with as many objects, naming a different multiset
+    /// of them. Run-on samples, answers of another type and unfamiliar words do not count.
+    static func isWrong(_ answer: String, truth: String, vocabulary: [String: [String]]) -> Bool {
         let a = answer.trimmingCharacters(in: .whitespaces), t = truth.trimmingCharacters(in: .whitespaces)
         guard !a.isEmpty, a != t else { return false }
+        let pair = BenchmarkItem(id: "sample", category: "", image: "", query: "", responses: [t, a], preferred: 0)
+        guard BenchmarkLint.check([pair], vocabulary: vocabulary).isEmpty else { return false }
         if let truthList = MentionList(t) {
-            guard let list = MentionList(a), list.style == truthList.style else { return false }
+            guard let list = MentionList(a), list.style == truthList.style, list.mentions.count == truthList.mentions.count else { return false }
             return list.mentions.map(\.text).sorted() != truthList.mentions.map(\.text).sorted()
         }
-        return a.split(separator: " ").count == t.split(separator: " ").count
+        return true
     }
 }

@@ -1,11 +1,13 @@
 import Compute
 import Foundation
 import NodeKit
+import SyntheticWorld
 import TinyVLM
 
-/// Appended to the implementation version of every node type that runs the model, so changing the
-/// model's arithmetic (`Model.numericsRevision`) invalidates their cached artifacts.
-let modelNumerics = "+numerics.\(Model.numericsRevision)"
+/// Appended to the implementation version of every node type that runs the model or renders the world,
+/// so changing the model's arithmetic (`Model.numericsRevision`) or the world's pixels
+/// (`Renderer.revision`) invalidates their cached artifacts.
+let modelNumerics = "+numerics.\(Model.numericsRevision)+render.\(Renderer.revision)"
 
 /// Shared by every node that trains the model: deterministic batches (a fresh seeded shuffle per
 /// epoch), periodic checkpoints in the node's resume directory, progress and loss in the log.

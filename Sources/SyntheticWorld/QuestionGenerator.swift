@@ -1,20 +1,24 @@
 /// Asks questions of every family about a scene and answers them from the scene itself.
 public enum QuestionGenerator {
     /// A question of `family` about `scene`, or nil when the scene cannot support one (e.g. no object
-    /// can be named unambiguously). Deterministic in `rng`.
-    public static func question(_ family: Question.Family, about scene: Scene, rng: inout WorldRandom) -> Question? {
+    /// can be named unambiguously). Deterministic in `rng`. Questions that name a shape or colour the scene
+    /// may lack draw it from `vocabulary` (by default every shape and colour; a benchmark passes its
+    /// world's, so no question names something its world never draws).
+    public static func question(_ family: Question.Family, about scene: Scene, rng: inout WorldRandom,
+                                vocabulary: WorldConfig? = nil) -> Question? {
         let objects = scene.objects
+        let shapes = vocabulary?.shapes ?? Shape.allCases, colours = vocabulary?.colours ?? Colour.allCases
         guard !objects.isEmpty else { return nil }
         let named = objects.compactMap { o in Phrase.reference(o, in: scene).map { (o, $0) } }
         switch family {
         case .count:
             switch rng.below(3) {
             case 0:
-                let c = rng.pick(Colour.allCases)
+                let c = rng.pick(colours)
                 return Question(family: family, text: "how many \(c.rawValue) objects are there ?",
                                 answer: Phrase.count(scene.objects(matching: c).count))
             case 1:
-                let s = rng.pick(Shape.allCases)
+                let s = rng.pick(shapes)
                 return Question(family: family, text: "how many \(s.plural) are there ?",
                                 answer: Phrase.count(scene.objects(shape: s).count))
             default:
@@ -36,7 +40,7 @@ public enum QuestionGenerator {
                 let o = rng.pick(objects)
                 (c, s) = (o.colour, o.shape)
             } else {
-                (c, s) = (rng.pick(Colour.allCases), rng.pick(Shape.allCases))
+                (c, s) = (rng.pick(colours), rng.pick(shapes))
             }
             let present = !scene.objects(matching: c, shape: s).isEmpty
             return Question(family: family, text: "is there a \(c.rawValue) \(s.rawValue) ?", answer: present ? "yes" : "no")
@@ -49,8 +53,8 @@ public enum QuestionGenerator {
             guard !candidates.isEmpty else { return nil }
             let o = rng.pick(candidates)
             var options = [o.colour]
-            while options.count < 3 {
-                let c = rng.pick(Colour.allCases)
+            while options.count < min(3, colours.count) {
+                let c = rng.pick(colours)
                 if !options.contains(c) { options.append(c) }
             }
             options.shuffle(using: &rng)
@@ -59,9 +63,10 @@ public enum QuestionGenerator {
             return Question(family: family, text: "what color is the \(o.shape.rawValue) ? \(listed)",
                             answer: letters[options.firstIndex(of: o.colour)!])
         case .compare:
-            let a = rng.pick(Shape.allCases)
-            var b = rng.pick(Shape.allCases)
-            while b == a { b = rng.pick(Shape.allCases) }
+            guard shapes.count >= 2 else { return nil }
+            let a = rng.pick(shapes)
+            var b = rng.pick(shapes)
+            while b == a { b = rng.pick(shapes) }
             let more = scene.objects(shape: a).count > scene.objects(shape: b).count
             return Question(family: family, text: "are there more \(a.plural) than \(b.plural) ?", answer: more ? "yes" : "no")
         case .relation:
@@ -75,9 +80,10 @@ public enum QuestionGenerator {
             }
             return Question(family: family, text: "is \(nameA) above \(nameB) ?", answer: a.row < b.row ? "yes" : "no")
         case .arithmetic:
-            let a = rng.pick(Colour.allCases)
-            var b = rng.pick(Colour.allCases)
-            while b == a { b = rng.pick(Colour.allCases) }
+            guard colours.count >= 2 else { return nil }
+            let a = rng.pick(colours)
+            var b = rng.pick(colours)
+            while b == a { b = rng.pick(colours) }
             let total = scene.objects(matching: a).count + scene.objects(matching: b).count
             return Question(family: family, text: "how many \(a.rawValue) or \(b.rawValue) objects are there in total ?",
                             answer: Phrase.count(total))

@@ -25,3 +25,18 @@ public enum WorldVocabulary {
         return out
     }
 }
+
+extension WorldVocabulary {
+    /// The words a world with `config` can put in an answer, by class: `colour`, `shape` (singular and
+    /// plural), `size`, `number` (0 up to the larger of the grid side and the most objects a scene holds)
+    /// and `other` (punctuation and the answer templates' words). A benchmark records it, and `judgeflow
+    /// bench lint` flags a response with a word outside it: a judge could spot such a response by the
+    /// unfamiliar word alone.
+    public static func drawn(by config: WorldConfig) -> [String: [String]] {
+        ["colour": config.colours.map(\.rawValue),
+         "shape": config.shapes.flatMap { [$0.rawValue, $0.plural] },
+         "size": Size.allCases.map(\.rawValue),
+         "number": (0...max(config.grid, config.maxObjects)).map(String.init),
+         "other": punctuation + ["a", "in", "row", "column", "there", "is", "nothing", "yes", "no", "b", "c"]]
+    }
+}

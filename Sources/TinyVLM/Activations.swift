@@ -13,6 +13,7 @@ final class Activations {
     }
 
     let visOut: Buffer            // (B·P, d)
+    let stemSlope: Buffer?, stemGelu: Buffer?, dStem: Buffer?  // (B·P, stem): the patch stem's GELU′, GELU, gradient
     let x0: Buffer                // (B, S, d) embeddings
     let ln1: [Buffer], ln1Mean: [Buffer], ln1Rstd: [Buffer]       // (B, S, d), (B, S)
     let qkv: [Buffer]             // (B, S, 3d)
@@ -38,6 +39,9 @@ final class Activations {
         let d = c.d, n = b * s, L = c.layers
         func many(_ count: Int) -> [Buffer] { (0..<L).map { _ in Buffer(count) } }
         visOut = Buffer(b * c.patches * d)
+        stemSlope = c.stem.map { Buffer(b * c.patches * $0) }
+        stemGelu = c.stem.map { Buffer(b * c.patches * $0) }
+        dStem = c.stem.map { Buffer(b * c.patches * $0) }
         x0 = Buffer(n * d)
         ln1 = many(n * d); ln1Mean = many(n); ln1Rstd = many(n)
         qkv = many(n * 3 * d)

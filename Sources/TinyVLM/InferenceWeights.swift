@@ -20,6 +20,9 @@ struct InferenceWeights: @unchecked Sendable {
     let head: PackedMatrix
     let tok: UnsafePointer<Float>, pos: UnsafePointer<Float>
     let visWeight: UnsafePointer<Float>, visBias: UnsafePointer<Float>
+    /// The patch stem's hidden layer, when the model has one.
+    let stem: (weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, width: Int)?
+    let patchFeatures: Int, d: Int
 
     init(_ model: Model) {
         let d = model.config.d
@@ -43,6 +46,30 @@ struct InferenceWeights: @unchecked Sendable {
         pos = w("pos.weight")
         visWeight = w("vis.weight")
         visBias = w("vis.bias")
+        stem = model.config.stem.map { (w("stem.weight"), w("stem.bias"), $0) }
+        patchFeatures = model.config.patchFeatures
+        self.d = d
+    }
+
+    /// The embeddings (n, d) of `n` patches (n, F) into `out`, through the stem when there is one — the
+    /// one computation every pass (training forward, inference, decoding) makes of an image. `hidden`
+    /// and `slope` (n, stem), when given, keep the stem's GELU output and its derivative for the
+    /// backward pass; without them a scratch buffer holds the hidden layer.
+    func embedPatches(out: UnsafeMutablePointer<Float>, patches: UnsafePointer<Float>, n: Int,
+                      hidden: UnsafeMutablePointer<Float>? = nil, slope: UnsafeMutablePointer<Float>? = nil) {
+        guard let stem else {
+            linearForward(out: out, inp: patches, weight: visWeight, bias: visBias, n: n, c: patchFeatures, oc: d, threads: 1)
+            return
+        }
+        func run(_ h: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>) {
+            linearForward(out: s, inp: patches, weight: stem.weight, bias: stem.bias, n: n, c: patchFeatures, oc: stem.width, threads: 1,
+                          gelu: h, geluSlope: s)
+            linearForward(out: out, inp: h, weight: visWeight, bias: visBias, n: n, c: stem.width, oc: d, threads: 1)
+        }
+        if let hidden, let slope { return run(hidden, slope) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * n * stem.width) { scratch in
+            run(scratch.baseAddress!, scratch.baseAddress! + n * stem.width)
+        }
     }
 }
 

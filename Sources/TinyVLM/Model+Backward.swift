@@ -67,8 +67,16 @@ extension Model {
         let dVis = a.dLn  // reuse: (B·P, d) fits in (B·S, d)
         for bi in 0..<B { (dVis.pointer + bi * P * d).update(from: a.dResid.pointer + bi * S * d, count: P * d) }
         batch.patches.withUnsafeBufferPointer { pp in
-            linearBackward(dinp: nil, dweight: g("vis.weight"), dbias: g("vis.bias"), dout: dVis.pointer, inp: pp.baseAddress!,
-                           weight: p("vis.weight"), n: B * P, c: c.patchFeatures, oc: d, threads: threads)
+            guard let stem = c.stem, let hidden = a.stemGelu, let slope = a.stemSlope, let dStem = a.dStem else {
+                linearBackward(dinp: nil, dweight: g("vis.weight"), dbias: g("vis.bias"), dout: dVis.pointer, inp: pp.baseAddress!,
+                               weight: p("vis.weight"), n: B * P, c: c.patchFeatures, oc: d, threads: threads)
+                return
+            }
+            // Through vis to the stem's GELU output, times its GELU′, then the stem's own gradients.
+            linearBackward(dinp: dStem.pointer, dweight: g("vis.weight"), dbias: g("vis.bias"), dout: dVis.pointer, inp: hidden.pointer,
+                           weight: p("vis.weight"), n: B * P, c: stem, oc: d, threads: threads, accumulate: false, dinpFactor: slope.pointer)
+            linearBackward(dinp: nil, dweight: g("stem.weight"), dbias: g("stem.bias"), dout: dStem.pointer, inp: pp.baseAddress!,
+                           weight: p("stem.weight"), n: B * P, c: c.patchFeatures, oc: stem, threads: threads)
         }
         return loss
     }

@@ -62,8 +62,9 @@ extension Model {
         let r0 = sequences.lowerBound * S  // the chunk's first row
         func rows(_ buffer: Buffer, _ width: Int = d) -> UnsafeMutablePointer<Float> { buffer.pointer + r0 * width }
         // Embeddings: patches through `vis`, tokens through `tok`, plus positions.
-        linearForward(out: a.visOut.pointer + sequences.lowerBound * P * d, inp: patches + sequences.lowerBound * P * c.patchFeatures,
-                      weight: w.visWeight, bias: w.visBias, n: sequences.count * P, c: c.patchFeatures, oc: d, threads: 1)
+        let stemRows = sequences.lowerBound * P * (c.stem ?? 0)
+        w.embedPatches(out: a.visOut.pointer + sequences.lowerBound * P * d, patches: patches + sequences.lowerBound * P * c.patchFeatures,
+                       n: sequences.count * P, hidden: a.stemGelu.map { $0.pointer + stemRows }, slope: a.stemSlope.map { $0.pointer + stemRows })
         for bi in sequences {
             for si in 0..<S {
                 let row = a.x0.pointer + (bi * S + si) * d, pr = w.pos + si * d

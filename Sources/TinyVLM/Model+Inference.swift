@@ -92,8 +92,7 @@ final class InferenceChunk {
         let x = x.pointer, spare = spare.pointer
         let ln = ln.pointer, qkv = qkv.pointer, y = y.pointer, hidden = hidden.pointer
         // Embeddings, as `forward`: patches through `vis` (its rows in `spare`), tokens through `tok`, plus positions.
-        linearForward(out: spare, inp: patches + sequences.lowerBound * P * c.patchFeatures, weight: w.visWeight, bias: w.visBias,
-                      n: sequences.count * P, c: c.patchFeatures, oc: d, threads: 1)
+        w.embedPatches(out: spare, patches: patches + sequences.lowerBound * P * c.patchFeatures, n: sequences.count * P)
         for (k, bi) in sequences.enumerated() {
             for si in 0..<S {
                 let row = x + (k * S + si) * d, pr = w.pos + si * d

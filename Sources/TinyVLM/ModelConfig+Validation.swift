@@ -43,15 +43,18 @@ extension ModelConfig {
         try check("heads", heads, 1...4096)
         try check("maxText", maxText, 2...4096)
         try check("imageSize", imageSize, 1...4096)
+        if let stem { try check("stem", stem, 1...65536) }
         guard patch > 0, patch <= imageSize, imageSize % patch == 0 else { throw .patchDoesNotDivide(patch: patch, imageSize: imageSize) }
         guard d % heads == 0 else { throw .headsDoNotDivide(d: d, heads: heads) }
         guard positions <= Self.maxPositions else { throw .tooManyPositions(positions, limit: Self.maxPositions) }
         guard parameterCount <= Self.maxParameters else { throw .tooManyParameters(parameterCount, limit: Self.maxParameters) }
     }
 
-    /// The floats `ParameterLayout` allocates for this shape, without building the layout: tok, pos, vis
-    /// and its bias, 12·d² + 13·d a layer, the final norm (each term below 2^40 in the ranges above).
+    /// The floats `ParameterLayout` allocates for this shape, without building the layout: tok, pos, the
+    /// stem if any, vis and its bias, 12·d² + 13·d a layer, the final norm (each term below 2^40 in the
+    /// ranges above).
     public var parameterCount: Int {
-        vocab * d + positions * d + d * patchFeatures + d + layers * (12 * d * d + 13 * d) + 2 * d
+        vocab * d + positions * d + (stem.map { $0 * patchFeatures + $0 } ?? 0) + d * visInputs + d
+            + layers * (12 * d * d + 13 * d) + 2 * d
     }
 }

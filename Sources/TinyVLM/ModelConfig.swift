@@ -11,8 +11,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var patch: Int = 8
     /// True: the image patches attend to each other bidirectionally; false: fully causal (as the PyTorch reference).
     public var prefixAttention: Bool = false
+    /// Width of the patch stem's hidden layer: each patch goes through `stem` (F→stem) and a GELU before
+    /// `vis` (stem→d), so a patch's embedding can depend on its pixels nonlinearly (a shape, whatever its
+    /// colour). Nil: `vis` reads the pixels directly (F→d), and the checkpoint's config has no `stem`.
+    public var stem: Int?
 
-    public init(vocab: Int, d: Int, layers: Int, heads: Int, maxText: Int, imageSize: Int, patch: Int = 8, prefixAttention: Bool = false) {
+    public init(vocab: Int, d: Int, layers: Int, heads: Int, maxText: Int, imageSize: Int, patch: Int = 8, prefixAttention: Bool = false,
+                stem: Int? = nil) {
         self.vocab = vocab
         self.d = d
         self.layers = layers
@@ -21,10 +26,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.imageSize = imageSize
         self.patch = patch
         self.prefixAttention = prefixAttention
+        self.stem = stem
     }
 
     public var patches: Int { (imageSize / patch) * (imageSize / patch) }
     public var patchFeatures: Int { 3 * patch * patch }
+    /// What `vis` reads per patch: the stem's hidden units, or the pixels.
+    public var visInputs: Int { stem ?? patchFeatures }
     public var positions: Int { patches + maxText }
 
     /// Nil if valid, else what is wrong (`validate()` as text).

@@ -19,7 +19,11 @@ public struct ParameterLayout: Sendable {
         let d = config.d
         add("tok.weight", [config.vocab, d])
         add("pos.weight", [config.positions, d])
-        add("vis.weight", [d, config.patchFeatures])
+        if let stem = config.stem {
+            add("stem.weight", [stem, config.patchFeatures])
+            add("stem.bias", [stem])
+        }
+        add("vis.weight", [d, config.visInputs])
         add("vis.bias", [d])
         for l in 0..<config.layers {
             let p = "blocks.\(l)."

@@ -57,8 +57,7 @@ final class SequenceDecoder {
         for k in sequences.indices {
             let base = x.pointer + k * rows * d
             patches[k].withUnsafeBufferPointer { pp in
-                linearForward(out: base, inp: pp.baseAddress!, weight: weights.visWeight, bias: weights.visBias,
-                              n: P, c: config.patchFeatures, oc: d, threads: 1)
+                weights.embedPatches(out: base, patches: pp.baseAddress!, n: P)
             }
             for r in 0..<rows {
                 let row = base + r * d, position = weights.pos + r * d

@@ -42,6 +42,23 @@ func item(_ id: String, _ category: String, preferred: Int, _ a: String = "a", _
         #expect(m.positionConsistency == 1.0 / 3.0)
     }
 
+    @Test func accuracyPerKindOfErrorIsReadFromTheSourceAfterItsSlash() {
+        func sourced(_ id: String, _ source: String?) -> BenchmarkItem {
+            var i = item(id, id.hasPrefix("c") ? "correctness" : "vqa", preferred: 0)
+            i.source = source
+            return i
+        }
+        let judgements = [
+            ItemJudgement(item: sourced("c1", "color/same-scene-distractor"), straight: .first, swapped: .second),
+            ItemJudgement(item: sourced("v1", "shape/same-scene-distractor"), straight: .second, swapped: .second),
+            ItemJudgement(item: sourced("v2", "existence/absent-combination"), straight: .second, swapped: .first),
+            ItemJudgement(item: sourced("v3", nil), straight: .first, swapped: .second),
+        ]
+        let m = BenchmarkMetrics.score(judgements)
+        #expect(m.kinds == ["same-scene-distractor": 3.0 / 4.0, "absent-combination": 0])
+        #expect(BenchmarkMetrics.score([judgements[3]]).kinds == nil, "no kinds without sources")
+    }
+
     @Test func alwaysFirstJudgeScoresExactlyHalfWithZeroConsistency() {
         let items = (0..<10).map { item("\($0)", "general", preferred: $0 % 2) }
         let m = BenchmarkMetrics.score(items.map { ItemJudgement(item: $0, straight: .first, swapped: .first) })

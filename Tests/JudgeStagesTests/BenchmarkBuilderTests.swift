@@ -48,7 +48,7 @@ func oracleAnswer(_ query: String, _ scene: Scene) -> String? {
                 let item = draft.item
                 guard let truth = oracleAnswer(item.query, builder.scene(draft.scene)) else { continue }
                 #expect(item.responses[item.preferred] == truth, "\(item.id): \(item.query)")
-                if item.category != "preference" { #expect(item.responses[1 - item.preferred] != truth, "\(item.id)") }
+                #expect(item.responses[1 - item.preferred] != truth, "\(item.id)")
                 checked += 1
             }
             #expect(checked > 100)
@@ -64,10 +64,65 @@ func oracleAnswer(_ query: String, _ scene: Scene) -> String? {
         #expect(Set(drafts.map(\.item.id)).count == drafts.count)
     }
 
+    /// The shipped workflows' world.
+    static var shipped: WorldConfig {
+        var w = WorldConfig()
+        w.imageSize = 24
+        w.grid = 3
+        w.maxObjects = 3
+        w.shapes = Array(Shape.allCases.prefix(3))
+        w.colours = Array(Colour.allCases.prefix(4))
+        return w
+    }
+
+    @Test func shippedBenchmarksPassTheLint() {
+        for style in BenchmarkBuilder.Style.allCases {
+            let builder = BenchmarkBuilder(style: style, seed: 1000, itemsPerCategory: 200, world: Self.shipped)
+            let findings = BenchmarkLint.check(builder.drafts().map(\.item), vocabulary: WorldVocabulary.drawn(by: Self.shipped))
+            #expect(findings.isEmpty, "\(style): \(findings.prefix(3))")
+        }
+    }
+
+    @Test func mostItemsShowSeveralObjectsAndEveryBindingKindIsThere() {
+        var kinds: [String: Int] = [:]
+        var several = 0, total = 0
+        for style in BenchmarkBuilder.Style.allCases {
+            let builder = BenchmarkBuilder(style: style, seed: 1000, itemsPerCategory: 200, world: Self.shipped)
+            for draft in builder.drafts() {
+                total += 1
+                if builder.scene(draft.scene).objects.count >= 2 { several += 1 }
+                if let kind = BenchmarkMetrics.kind(of: draft.item) { kinds[kind, default: 0] += 1 }
+            }
+        }
+        #expect(Double(several) / Double(total) > 0.7, "\(several) of \(total)")
+        for kind in ["attribute-exchanged", "attributes-swapped", "positions-exchanged", "replaced-object", "same-scene-distractor",
+                     "absent-combination"] {
+            #expect(kinds[kind, default: 0] >= 20, "\(kind): \(kinds[kind, default: 0])")
+        }
+    }
+
+    @Test func yesAndNoAreEquallyOftenTheRightAnswer() {
+        for style in BenchmarkBuilder.Style.allCases {
+            let items = BenchmarkBuilder(style: style, seed: 1000, itemsPerCategory: 200, world: Self.shipped).drafts().map(\.item)
+            let yesNo = items.filter { ["yes", "no"].contains($0.responses[$0.preferred]) }
+            let yes = yesNo.filter { $0.responses[$0.preferred] == "yes" }.count
+            #expect(yesNo.count > 100 && abs(Double(yes) / Double(yesNo.count) - 0.5) < 0.08, "\(style): \(yes) of \(yesNo.count)")
+        }
+    }
+
     @Test func benchmarkScenesAreNotTrainingScenes() {
         let builder = BenchmarkBuilder(style: .vlRewardBench, seed: 1000, itemsPerCategory: 1)
         let training = Set((0..<500).map { SceneGenerator.scene(seed: 1000, index: $0) })
         #expect((0..<100).allSatisfy { !training.contains(builder.scene($0)) })
+    }
+
+    @Test func aKindTheWorldCannotShowGivesItsTurnToTheNext() {
+        var world = Self.shipped
+        world.maxObjects = 2   // no scene can replace an object by a combination of two others
+        for style in BenchmarkBuilder.Style.allCases {
+            let drafts = BenchmarkBuilder(style: style, seed: 3, itemsPerCategory: 30, world: world).drafts()
+            #expect(drafts.count == 30 * style.categories.count, "\(style)")
+        }
     }
 
     @Test func theSameSeedBuildsTheSameBenchmark() {

@@ -2,6 +2,7 @@ import Foundation
 import JudgeEval
 import JudgeStages
 import NodeKit
+import SyntheticWorld
 import Testing
 
 @Suite struct EvalMetadataTests {
@@ -10,9 +11,12 @@ import Testing
                                                                "seed": .int(31)])
         let data = try #require(FileManager.default.contents(atPath: out + "/benchmark/benchmark.json"))
         let description = try JSONDecoder().decode(BenchmarkDescription.self, from: data)
-        #expect(description == BenchmarkDescription(style: "multimodal-rewardbench", itemsPerCategory: 2, seed: 31))
+        var world = WorldConfig()
+        world.maxObjects = 4   // world.benchmark's default
+        #expect(description == BenchmarkDescription(style: "multimodal-rewardbench", itemsPerCategory: 2, seed: 31,
+                                                    vocabulary: WorldVocabulary.drawn(by: world)))
         let keys = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]).keys.sorted()
-        #expect(keys == ["items_per_category", "seed", "style", "version"])
+        #expect(keys == ["items_per_category", "seed", "style", "version", "vocabulary"])
     }
 
     @Test func judgeEvalMetricsCarryTheBenchmarkStyleAndTheIteration() throws {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct PretrainShapeTests {
     func problems(d: Int, layers: Int) -> [ParamProblem] {
         PretrainNode().problems(params: ["d": .int(d), "layers": .int(layers), "heads": .int(4), "max_text": .int(96),
-                                         "image_size": .int(24), "grid": .int(3)])
+                                         "image_size": .int(24), "grid": .int(3), "patch": .int(8)])
     }
 
     @Test func aShapeOverTheParameterLimitIsAProblemWhenTheGraphIsBuilt() {

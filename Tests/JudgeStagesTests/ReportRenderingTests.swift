@@ -43,6 +43,19 @@ final class ElementCounter: NSObject, XMLParserDelegate {
         #expect(md.contains("| 1 | — | 4/10 | 0.400 (4/10) |") && md.contains("| 2 | 5/5 | 6/10 | 0.733 (11/15) |"))
     }
 
+    @Test func htmlPageHoldsTheChartAndTheMarkdownsTablesAndEscapesNames() throws {
+        let report = try sampleReport()
+        let html = report.html()
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg ") && !html.contains("<?xml"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained")
+        #expect(html.components(separatedBy: "<table>").count - 1 == 3, "two category tables and the kept table")
+        #expect(html.contains("<th scope=\"row\">iteration 2</th><td class=\"number\">0.650</td>"))
+        #expect(html.contains("Gain, iteration 0 → 2: macro +0.150; 50.0% of the gap to the oracle closed."))
+        #expect(html == (try sampleReport()).html())
+        let odd = try LoopReport.build(evals: [eval("a<b & \"c\"", 0, macro: 0.5)]).html()
+        #expect(odd.contains("<h2>a&lt;b &amp; &quot;c&quot;</h2>"))
+    }
+
     @Test func parseRateCountsBothOrdersOfEveryItem() throws {
         let report = try LoopReport.build(evals: [eval("b", 0, macro: 0.5, unparseable: 5)])
         #expect(report.iterations.first?.parseRate == 0.75)

@@ -7,16 +7,25 @@ import SyntheticWorld
 /// Benchmark negatives sampled from the model: only genuine, well-formed mistakes replace a
 /// perturbation, only in the categories that take them, and the preferred response never changes.
 @Suite struct SampledNegativesTests {
-    @Test func aSampleCountsAsAMistakeOnlyWhenWellFormedAndDifferent() {
-        #expect(SampledNegatives.isWrong("3", truth: "2"))
-        #expect(!SampledNegatives.isWrong("2", truth: "2"))
-        #expect(!SampledNegatives.isWrong("", truth: "2"))
-        #expect(!SampledNegatives.isWrong("2 red circle", truth: "2"), "a run-on sample is not a closed answer")
+    @Test func aSampleCountsAsAMistakeOnlyWhenWellFormedDifferentAsLongAndInWorld() {
+        var world = WorldConfig()
+        world.shapes = [.circle, .square, .triangle]
+        world.colours = [.red, .green, .blue, .yellow]
+        func wrong(_ a: String, _ truth: String) -> Bool { SampledNegatives.isWrong(a, truth: truth, vocabulary: WorldVocabulary.drawn(by: world)) }
+        #expect(wrong("3", "2"))
+        #expect(!wrong("2", "2"))
+        #expect(!wrong("", "2"))
+        #expect(!wrong("2 red circle", "2"), "a run-on sample is not a closed answer")
+        #expect(!wrong("purple", "red"), "a colour the world never draws gives itself away")
+        #expect(wrong("blue", "red"))
+        #expect(!wrong("red", "2"), "a colour for a count has another answer type")
         let truth = "a small red circle in row 1 column 2 . a large blue square in row 2 column 1 ."
-        #expect(!SampledNegatives.isWrong("a large blue square in row 2 column 1 . a small red circle in row 1 column 2 .", truth: truth),
+        #expect(!wrong("a large blue square in row 2 column 1 . a small red circle in row 1 column 2 .", truth),
                 "the same objects in another order are not a mistake")
-        #expect(SampledNegatives.isWrong("a small red circle in row 1 column 2 . a large blue circle in row 2 column 1 .", truth: truth))
-        #expect(!SampledNegatives.isWrong("a small red circle in row 1 column", truth: truth), "malformed captions are skipped")
+        #expect(wrong("a small red circle in row 1 column 2 . a large blue circle in row 2 column 1 .", truth))
+        #expect(!wrong("a small red diamond in row 1 column 2 . a large blue circle in row 2 column 1 .", truth), "out of world")
+        #expect(!wrong("a small red circle in row 1 column 2 .", truth), "a shorter caption is told apart by its length")
+        #expect(!wrong("a small red circle in row 1 column", truth), "malformed captions are skipped")
     }
 
     @Test func sampledMistakesReplaceOnlyRejectedResponsesOfEligibleCategories() {

@@ -24,10 +24,28 @@ func injected(_ kind: ErrorInjector.Kind, _ answer: String) -> Set<String> {
         for o in outs { #expect(o.split(separator: " ").count == caption.split(separator: " ").count) }
     }
 
-    @Test func attributeErrorChangesColourOrSize() {
+    @Test func attributeErrorChangesColourOrSizeTakingTheColourOfAnotherMention() {
         let outs = injected(.attribute, caption)
         #expect(outs.contains("a small red circle in row 1 column 1 . a small blue square in row 3 column 2 ."))
-        #expect(outs.contains { $0.hasPrefix("a large green circle in row 1 column 1 .") })
+        #expect(outs.contains("a large blue circle in row 1 column 1 . a small blue square in row 3 column 2 ."))
+        #expect(!outs.contains { $0.contains("green") || $0.contains("yellow") }, "another mention offers a colour")
+    }
+
+    @Test func injectedErrorsUseOnlyTheWorldsWords() {
+        var world = WorldConfig()
+        world.grid = 3
+        world.shapes = [.circle, .square, .triangle]
+        world.colours = [.red, .green, .blue, .yellow]
+        let allowed = Set(WorldVocabulary.drawn(by: world).values.joined())
+        for seed in 0..<200 as Range<UInt64> {
+            var rng = WorldRandom(seed: seed)
+            for answer in [caption, rowList, "a small green triangle in row 2 column 2 ."] {
+                guard let (out, kind) = ErrorInjector.inject(into: answer, mix: [.object: 1, .attribute: 1, .count: 1, .position: 1, .addition: 1],
+                                                             world: world, rng: &rng) else { continue }
+                let words = out.split(separator: " ").map(String.init)
+                #expect(words.allSatisfy(allowed.contains), "\(kind): \(out)")
+            }
+        }
     }
 
     @Test func countErrorPluralisesOneMention() {

@@ -32,6 +32,20 @@ import Testing
         #expect(image[2, 2] == (28, 28, 32))
     }
 
+    /// At the shipped 24 pixels and 3 cells a small object spans about 4 pixels; with hard edges a small
+    /// circle and a small square lit the same pixels. Every two shapes of one size must differ.
+    @Test func everyTwoShapesOfOneSizeRenderDifferentlyAtTheShippedResolution() {
+        for size in Size.allCases {
+            var seen: [RGBImage: Shape] = [:]
+            for shape in Shape.allCases {
+                let o = SceneObject(shape: shape, colour: .red, size: size, row: 1, column: 1)
+                let image = Renderer.render(Scene(imageSize: 24, grid: 3, noise: 0, pixelSeed: 1, objects: [o]))
+                #expect(seen[image] == nil, "\(size) \(shape) renders as a \(size) \(seen[image].map { "\($0)" } ?? "")")
+                seen[image] = shape
+            }
+        }
+    }
+
     @Test func pngRoundTripsAndIsValid() throws {
         let image = Renderer.render(SceneGenerator.scene(seed: 7, index: 0))
         let bytes = PNG.encode(image)

@@ -2,8 +2,8 @@ import Compute
 import Testing
 import TinyVLM
 
-func randomModel(prefix: Bool = false, seed: UInt64 = 5) -> Model {
-    let config = ModelConfig(vocab: 30, d: 16, layers: 2, heads: 2, maxText: 20, imageSize: 16, prefixAttention: prefix)
+func randomModel(prefix: Bool = false, seed: UInt64 = 5, stem: Int? = nil) -> Model {
+    let config = ModelConfig(vocab: 30, d: 16, layers: 2, heads: 2, maxText: 20, imageSize: 16, prefixAttention: prefix, stem: stem)
     let model = Model(config: config, tokenizer: Tokenizer(vocabulary: (0..<25).map { "w\($0)" }), seed: seed, threads: 2)
     var rng = SeededRandom(seed: seed)
     for i in 0..<model.parameterCount { model.setParameter(i, model.parameterValues[i] + rng.normal() * 0.2) }
@@ -16,9 +16,9 @@ func randomPatches(_ model: Model, seed: UInt64) -> [Float] {
 }
 
 @Suite struct GenerationTests {
-    @Test(arguments: [false, true])
-    func cachedGreedyDecodingMatchesFullRecomputation(prefix: Bool) {
-        let model = randomModel(prefix: prefix)
+    @Test(arguments: [(false, nil), (true, nil), (true, 24)] as [(Bool, Int?)])
+    func cachedGreedyDecodingMatchesFullRecomputation(prefix: Bool, stem: Int?) {
+        let model = randomModel(prefix: prefix, stem: stem)
         let prompts: [[Int32]] = [[2, 7, 9], [2, 11], [2, 5, 6, 7, 8]]
         let requests = prompts.enumerated().map { GenerationRequest(patches: randomPatches(model, seed: UInt64($0)), prompt: $1, maxNewTokens: 8) }
         let outputs = model.generate(requests, options: SamplingOptions())

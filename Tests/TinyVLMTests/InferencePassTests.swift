@@ -8,10 +8,10 @@ import TinyVLM
     /// computed. Odd batch sizes leave a short
     /// last chunk; more threads than sequences leave idle parts; d 48 with 4·d = 192 and 300 text
     /// positions covers edge tiles and products deeper than one 256-step block.
-    @Test(arguments: [(false, 5, 9), (true, 3, 9), (true, 1, 300)])
-    func inferenceLogitsAreBitwiseThoseOfTheTrainingForward(_ setup: (Bool, Int, Int)) {
-        let (prefix, b, t) = setup
-        let config = ModelConfig(vocab: 37, d: 48, layers: 2, heads: 3, maxText: t, imageSize: 16, patch: 8, prefixAttention: prefix)
+    @Test(arguments: [(false, 5, 9, nil), (true, 3, 9, nil), (true, 1, 300, nil), (true, 3, 9, 40)] as [(Bool, Int, Int, Int?)])
+    func inferenceLogitsAreBitwiseThoseOfTheTrainingForward(_ setup: (Bool, Int, Int, Int?)) {
+        let (prefix, b, t, stem) = setup
+        let config = ModelConfig(vocab: 37, d: 48, layers: 2, heads: 3, maxText: t, imageSize: 16, patch: 8, prefixAttention: prefix, stem: stem)
         let batch = tinyBatch(config, b: b, t: t, seed: 5)
         let reference = Model(config: config, tokenizer: Tokenizer(vocabulary: []), seed: 11, threads: 1)
         var rng = SeededRandom(seed: 12)

@@ -12,9 +12,9 @@ func tinyBatch(_ c: ModelConfig, b: Int, t: Int, seed: UInt64) -> Batch {
 }
 
 @Suite struct ModelGradientTests {
-    @Test(arguments: [false, true])
-    func everyParameterGradientMatchesFiniteDifferences(prefix: Bool) {
-        let config = ModelConfig(vocab: 11, d: 8, layers: 2, heads: 2, maxText: 5, imageSize: 16, patch: 8, prefixAttention: prefix)
+    @Test(arguments: [(false, nil), (true, nil), (true, 12)] as [(Bool, Int?)])
+    func everyParameterGradientMatchesFiniteDifferences(prefix: Bool, stem: Int?) {
+        let config = ModelConfig(vocab: 11, d: 8, layers: 2, heads: 2, maxText: 5, imageSize: 16, patch: 8, prefixAttention: prefix, stem: stem)
         let model = Model(config: config, tokenizer: Tokenizer(vocabulary: ["x"]), seed: 3, threads: 2)
         // Larger weights than the default init, so every path carries signal.
         var rng = SeededRandom(seed: 9)

@@ -14,7 +14,7 @@ import TinyVLM
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
-    public let implementationVersion = "4" + modelNumerics
+    public let implementationVersion = "5" + modelNumerics
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] {
         [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),

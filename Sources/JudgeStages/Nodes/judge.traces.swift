@@ -77,7 +77,7 @@ public struct JudgeTracesNode: NodeType {
         var scored: [ScoredTrace] = []
         for start in stride(from: 0, to: pairs.count, by: 64) {
             let chunk = Array(pairs[start..<min(pairs.count, start + 64)])
-            let outputs = judge.judge(chunk.map { Judge.Input(patches: world.patches($0.scene), question: $0.question,
+            let outputs = judge.judge(chunk.map { Judge.Input(patches: world.patches($0.scene, patch: model.config.patch), question: $0.question,
                                                               responses: ($0.preferred, $0.rejected)) })
             for (pair, out) in zip(chunk, outputs) {
                 scored.append(ScoredTrace(pair: pair, trace: out.trace, straight: out.straight, swapped: out.swapped))

@@ -9,12 +9,15 @@ import TinyVLM
 /// held-out questions per family (scenes from a stream no training node reads), scored by exact match
 /// against ground truth. The judge's trace is its own answer, so this bounds what the judge can check;
 /// it is the first thing to look at when a loop does not improve. Output `metrics`: JSON
-/// `{"families": {name: accuracy}, "closed": x, "open": x}`. With `backend: openai` a served model answers
+/// `{"families": {name: accuracy}, "closed": x, "open": x, "caption_mentions": {...}, "distractor": x}`:
+/// `caption_mentions` reads each caption mention by mention (`CaptionMentions`), `distractor` is the
+/// accuracy on the colour, shape, position and multiple-choice questions whose scene shows another
+/// object with another value of the asked attribute (the answer a confused model would give). With `backend: openai` a served model answers
 /// (greedy, its image and the question), and both sides are normalised before the match (`RemoteAnswers`).
 public struct PolicyEvalNode: NodeType {
     public init() {}
     public let name = "model.eval"
-    public let implementationVersion = "1" + modelNumerics
+    public let implementationVersion = "2" + modelNumerics
     public let summary = "exact-match accuracy of a model's own answers, per question family"
     public var params: [ParamSpec] {
         [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "world seed (the held-out stream of it is used)"),
@@ -30,6 +33,13 @@ public struct PolicyEvalNode: NodeType {
         public var families: [String: Double]
         public var closed: Double
         public var open: Double
+        public var captionMentions: CaptionMentions?
+        public var distractor: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case families, closed, open, distractor
+            case captionMentions = "caption_mentions"
+        }
     }
 
     public func run(_ context: NodeContext) throws {
@@ -46,7 +56,7 @@ public struct PolicyEvalNode: NodeType {
                 tries += 1
                 scene += 1
                 guard let q = QuestionGenerator.question(family, about: SceneGenerator.scene(seed: seed, index: scene, config: world.world),
-                                                         rng: &rng) else { continue }
+                                                         rng: &rng, vocabulary: world.world) else { continue }
                 questions.append((scene, q))
                 made += 1
             }
@@ -75,12 +85,25 @@ public struct PolicyEvalNode: NodeType {
             let (r, n) = families.reduce((0, 0)) { ($0.0 + (right[$1]?.0 ?? 0), $0.1 + (right[$1]?.1 ?? 0)) }
             return n == 0 ? 0 : Double(r) / Double(n)
         }
+        var mentions = CaptionMentions()
+        var distracted = (right: 0, asked: 0)
+        for ((scene, q), a) in zip(questions, said) {
+            let s = SceneGenerator.scene(seed: seed, index: scene, config: world.world)
+            if q.family == .caption { mentions.add(said: a, scene: s) }
+            if CaptionMentions.hasDistractor(q, in: s) {
+                distracted.asked += 1
+                if a == q.answer { distracted.right += 1 }
+            }
+        }
         let metrics = Metrics(families: Dictionary(uniqueKeysWithValues: right.map { ($0.key.rawValue, accuracy([$0.key])) }),
-                              closed: accuracy(Question.Family.closed), open: accuracy(Question.Family.open))
+                              closed: accuracy(Question.Family.closed), open: accuracy(Question.Family.open),
+                              captionMentions: mentions.objects == 0 ? nil : mentions,
+                              distractor: distracted.asked == 0 ? nil : Double(distracted.right) / Double(distracted.asked))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try encoder.encode(metrics).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
-        context.log(String(format: "closed %.3f open %.3f; ", metrics.closed, metrics.open)
+        context.log(String(format: "closed %.3f open %.3f distractor %.3f; caption mentions: cell %.3f colour %.3f shape %.3f size %.3f; ",
+                           metrics.closed, metrics.open, metrics.distractor ?? .nan, mentions.cell, mentions.colour, mentions.shape, mentions.size)
                     + metrics.families.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", "))
     }
 
@@ -91,7 +114,7 @@ public struct PolicyEvalNode: NodeType {
         var answers: [[Int32]] = []
         for start in stride(from: 0, to: questions.count, by: 128) {
             let chunk = questions[start..<min(questions.count, start + 128)]
-            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
+            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0, patch: model.config.patch), prompt: Prompts.question($0.1.text, tok),
                                                                     maxNewTokens: 60) },
                                       options: SamplingOptions(stop: [tok.eos]))
             context.progress(Double(answers.count) / Double(questions.count), "answering")

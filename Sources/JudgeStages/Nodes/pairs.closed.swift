@@ -16,7 +16,7 @@ import TinyVLM
 public struct ClosedPairsNode: NodeType {
     public init() {}
     public let name = "pairs.closed"
-    public let implementationVersion = "4" + modelNumerics
+    public let implementationVersion = "5" + modelNumerics
     public let summary = "closed-ended preference pairs by majority vote over N sampled answers"
     public var params: [ParamSpec] {
         SynthesisParams.specs + [
@@ -53,7 +53,7 @@ public struct ClosedPairsNode: NodeType {
         for i in 0..<count {
             let scene = SceneGenerator.scene(seed: world.seed, index: first + i, config: world.world)
             let family = rng.pick(Question.Family.closed)
-            if let q = QuestionGenerator.question(family, about: scene, rng: &rng) { questions.append((first + i, q)) }
+            if let q = QuestionGenerator.question(family, about: scene, rng: &rng, vocabulary: world.world) { questions.append((first + i, q)) }
         }
         let seed = world.seed &+ UInt64(iteration) &* 1_000_003
         var unread = 0
@@ -149,7 +149,7 @@ public struct ClosedPairsNode: NodeType {
         let tok = policy.tokenizer
         var requests: [GenerationRequest] = []
         for (scene, q) in questions {
-            let patches = world.patches(scene)
+            let patches = world.patches(scene, patch: policy.config.patch)
             for _ in 0..<n { requests.append(GenerationRequest(patches: patches, prompt: Prompts.question(q.text, tok), maxNewTokens: 8)) }
         }
         let options = SamplingOptions(temperature: Float(try p.double("temperature")), topK: try p.int("top_k"),

@@ -14,7 +14,7 @@ import TinyVLM
 public struct OpenPairsNode: NodeType {
     public init() {}
     public let name = "pairs.open"
-    public let implementationVersion = "3" + modelNumerics
+    public let implementationVersion = "4" + modelNumerics
     public let summary = "open-ended preference pairs: the policy's answer vs the same answer with one injected error"
     public var params: [ParamSpec] {
         SynthesisParams.specs + SynthesisParams.sampling(temperatureDoc: "sampling temperature of the policy's answer (0 = greedy)") + [
@@ -66,7 +66,9 @@ public struct OpenPairsNode: NodeType {
         var questions: [(Int, Question)] = []
         for i in 0..<count {
             let scene = SceneGenerator.scene(seed: world.seed, index: first + i, config: world.world)
-            if let q = QuestionGenerator.question(rng.pick(Question.Family.open), about: scene, rng: &rng) { questions.append((first + i, q)) }
+            if let q = QuestionGenerator.question(rng.pick(Question.Family.open), about: scene, rng: &rng, vocabulary: world.world) {
+                questions.append((first + i, q))
+            }
         }
         let seed = world.seed &+ UInt64(iteration) &* 1_000_033
         let remote = try BackendParams.isRemote(p) || p.string("injector") == "model"
@@ -101,7 +103,7 @@ public struct OpenPairsNode: NodeType {
         }
         for (k, (scene, q)) in questions.enumerated() {
             let answer = answers[k]
-            guard let (bad, kind) = ErrorInjector.inject(into: answer, mix: mix, grid: world.world.grid, rng: &rng) else { continue }
+            guard let (bad, kind) = ErrorInjector.inject(into: answer, mix: mix, world: world.world, rng: &rng) else { continue }
             pairs.append(Pair(scene: scene, family: q.family.rawValue, question: q.text, preferred: answer, rejected: bad,
                               source: "injected:\(kind.rawValue)", truth: q.answer))
         }
@@ -115,7 +117,7 @@ public struct OpenPairsNode: NodeType {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         let tok = policy.tokenizer
-        let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0), prompt: Prompts.question($0.1.text, tok),
+        let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0, patch: policy.config.patch), prompt: Prompts.question($0.1.text, tok),
                                                                           maxNewTokens: 60) },
                                       options: SamplingOptions(temperature: Float(try p.double("temperature")),
                                                                topK: try p.int("top_k"), topP: Float(try p.double("top_p")),

@@ -3,13 +3,14 @@ import NodeKit
 
 /// `uses: report` — gathers a loop's `judge.eval` metrics (any benchmarks and iterations, placed by the
 /// `benchmark` and `iteration` the metrics carry), optional oracle-arm metrics and the `judge.traces`
-/// stats of each iteration into one `LoopReport`, and writes it as `report.json`, `report.md` and
-/// `chart.svg` in the directory output `report`. `judgeflow results` prints it.
+/// stats of each iteration into one `LoopReport`, and writes it as `report.json`, `report.md`, `chart.svg`
+/// and `report.html` (the tables and the chart on one self-contained page) in the directory output
+/// `report`. `judgeflow results` prints it.
 public struct ReportNode: NodeType {
     public init() {}
     public let name = "report"
-    public let implementationVersion = "1"
-    public let summary = "the loop's results per benchmark and iteration: report.json, report.md, chart.svg"
+    public let implementationVersion = "2"
+    public let summary = "the loop's results per benchmark and iteration: report.json, report.md, chart.svg, report.html"
     public let params: [ParamSpec] = []
     public let inputs = [
         InputSpec("evals", multiple: true, doc: "judge.eval metrics: every iteration of every benchmark, e.g. [eval0, \"eval@*\"]"),
@@ -30,6 +31,7 @@ public struct ReportNode: NodeType {
         try Data(report.json()).write(to: URL(fileURLWithPath: directory + "/report.json"))
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: directory + "/report.md"))
         try Data(ReportChart.svg(report).utf8).write(to: URL(fileURLWithPath: directory + "/chart.svg"))
+        try Data(report.html().utf8).write(to: URL(fileURLWithPath: directory + "/report.html"))
         for benchmark in report.benchmarks {
             let rows = report.iterations.filter { $0.benchmark == benchmark }
             context.log("\(benchmark): macro " + rows.map { String(format: "%d %.3f", $0.iteration, $0.macro) }.joined(separator: ", "))

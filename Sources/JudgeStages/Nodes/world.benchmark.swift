@@ -11,7 +11,7 @@ import TinyVLM
 public struct WorldBenchmarkNode: NodeType {
     public init() {}
     public let name = "world.benchmark"
-    public let implementationVersion = "3" + modelNumerics
+    public let implementationVersion = "5" + modelNumerics
     public let summary = "VL-RewardBench- or Multimodal-RewardBench-style pairs from held-out world scenes"
     public var params: [ParamSpec] {
         [ParamSpec("style", .oneOf(BenchmarkBuilder.Style.allCases.map(\.rawValue)), default: .string("vl-rewardbench"),
@@ -38,6 +38,10 @@ public struct WorldBenchmarkNode: NodeType {
         let samplers = try (context.inputs["samplers"] ?? []).map { try Checkpoint.load($0.path, threads: context.threads) }
         let drafts = SampledNegatives.apply(builder.drafts(), builder: builder, samplers: samplers,
                                             share: try context.params.double("sampled_share"), seed: builder.seed)
+        let findings = BenchmarkLint.check(drafts.map(\.item), vocabulary: WorldVocabulary.drawn(by: builder.world))
+        if let first = findings.first {
+            throw NodeError.invalid("world.benchmark: \(findings.count) items fail the benchmark lint, first \(first.item): \(first.message)")
+        }
         let directory = context.outputPath("benchmark")
         try FileManager.default.createDirectory(atPath: directory + "/images", withIntermediateDirectories: true)
         var written = Set<Int>()
@@ -46,7 +50,8 @@ public struct WorldBenchmarkNode: NodeType {
             if n % 100 == 0 { context.progress(Double(n) / Double(drafts.count), "rendering") }
         }
         try Data(BenchmarkFile.encode(drafts.map(\.item))).write(to: URL(fileURLWithPath: directory + "/items.jsonl"))
-        let description = BenchmarkDescription(style: style.rawValue, itemsPerCategory: count, seed: try context.params.int("seed"))
+        let description = BenchmarkDescription(style: style.rawValue, itemsPerCategory: count, seed: try context.params.int("seed"),
+                                               vocabulary: WorldVocabulary.drawn(by: builder.world))
         try Data(description.encoded()).write(to: URL(fileURLWithPath: directory + "/" + BenchmarkDescription.fileName))
         let perCategory = Dictionary(grouping: drafts, by: \.item.category).mapValues(\.count)
         context.log("\(drafts.count) items: " + perCategory.keys.sorted().map { "\($0) \(perCategory[$0]!)" }.joined(separator: ", "))
