@@ -23,10 +23,11 @@ public struct CaptionMentions: Codable, Sendable, Equatable {
     public var shape: Double { placed == 0 ? 0 : Double(rightShape) / Double(placed) }
     public var size: Double { placed == 0 ? 0 : Double(rightSize) / Double(placed) }
 
-    /// Counts one caption (`said`) of `scene`; an unreadable caption places no object.
+    /// Counts one caption (`said`) of `scene`; an unreadable caption places no object. A served answer
+    /// arrives normalised without its final ` .` (`RemoteAnswers`); it is read as if it had one.
     public mutating func add(said: String, scene: Scene) {
         objects += scene.objects.count
-        guard let list = MentionList(said), list.style == .caption else { return }
+        guard let list = MentionList(said.hasSuffix(".") ? said : said + " ."), list.style == .caption else { return }
         for o in scene.objects {
             guard let m = list.mentions.first(where: { $0.row == o.row + 1 && $0.column == o.column + 1 }) else { continue }
             placed += 1

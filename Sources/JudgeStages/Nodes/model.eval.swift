@@ -17,7 +17,7 @@ import TinyVLM
 public struct PolicyEvalNode: NodeType {
     public init() {}
     public let name = "model.eval"
-    public let implementationVersion = "2" + modelNumerics
+    public let implementationVersion = "3" + modelNumerics
     public let summary = "exact-match accuracy of a model's own answers, per question family"
     public var params: [ParamSpec] {
         [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "world seed (the held-out stream of it is used)"),
