@@ -60,8 +60,8 @@ public struct JudgeTrainNode: NodeType {
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
             sets.append(kept.flatMap { k in
-                Judge.examples(patches: world.patches(k.scene, patch: model.config.patch), question: k.question, trace: k.trace, preferred: k.preferred,
-                               rejected: k.rejected, verdictWeight: verdictWeight, tokenizer: tok)
+                Judge.examples(patches: world.patches(k.scene, patch: model.config.patch), question: k.question, trace: k.trace,
+                               preferred: k.preferred, rejected: k.rejected, verdictWeight: verdictWeight, tokenizer: tok)
             })
         }
         var rng = WorldRandom(seed: try p.seed("seed"))

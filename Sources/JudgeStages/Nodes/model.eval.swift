@@ -12,8 +12,9 @@ import TinyVLM
 /// `{"families": {name: accuracy}, "closed": x, "open": x, "caption_mentions": {...}, "distractor": x}`:
 /// `caption_mentions` reads each caption mention by mention (`CaptionMentions`), `distractor` is the
 /// accuracy on the colour, shape, position and multiple-choice questions whose scene shows another
-/// object with another value of the asked attribute (the answer a confused model would give). With `backend: openai` a served model answers
-/// (greedy, its image and the question), and both sides are normalised before the match (`RemoteAnswers`).
+/// object with another value of the asked attribute (the answer a confused model would give). With
+/// `backend: openai` a served model answers (greedy, its image and the question), and both sides are
+/// normalised before the match (`RemoteAnswers`).
 public struct PolicyEvalNode: NodeType {
     public init() {}
     public let name = "model.eval"
@@ -114,8 +115,8 @@ public struct PolicyEvalNode: NodeType {
         var answers: [[Int32]] = []
         for start in stride(from: 0, to: questions.count, by: 128) {
             let chunk = questions[start..<min(questions.count, start + 128)]
-            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0, patch: model.config.patch), prompt: Prompts.question($0.1.text, tok),
-                                                                    maxNewTokens: 60) },
+            answers += model.generate(chunk.map { GenerationRequest(patches: world.patches($0.0, patch: model.config.patch),
+                                                                    prompt: Prompts.question($0.1.text, tok), maxNewTokens: 60) },
                                       options: SamplingOptions(stop: [tok.eos]))
             context.progress(Double(answers.count) / Double(questions.count), "answering")
         }

@@ -117,8 +117,8 @@ public struct OpenPairsNode: NodeType {
         let p = context.params
         let policy = try Checkpoint.load(try context.input("policy").path, threads: context.threads)
         let tok = policy.tokenizer
-        let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0, patch: policy.config.patch), prompt: Prompts.question($0.1.text, tok),
-                                                                          maxNewTokens: 60) },
+        let answers = policy.generate(questions.map { GenerationRequest(patches: world.patches($0.0, patch: policy.config.patch),
+                                                                          prompt: Prompts.question($0.1.text, tok), maxNewTokens: 60) },
                                       options: SamplingOptions(temperature: Float(try p.double("temperature")),
                                                                topK: try p.int("top_k"), topP: Float(try p.double("top_p")),
                                                                seed: seed, stop: [tok.eos]))
