@@ -13,6 +13,25 @@ import Testing
         #expect((json["categories"] as? [String: Any])?.keys.sorted() == ["general", "hallucination", "reasoning"])
     }
 
+    @Test func benchLintPassesAWorldBenchmarkAndNamesEachFlaggedItemByLine() throws {
+        let p = Project()
+        p.write("wf.yaml", "stages:\n  bench:\n    uses: world.benchmark\n    with: {items_per_category: 20}\n")
+        #expect(p.judgeflow("run", "wf.yaml").status == 0)
+        #expect(p.judgeflow("export", "bench", "out", "--workflow", "wf.yaml").status == 0)
+        let clean = p.judgeflow("bench", "lint", "out/benchmark")
+        #expect(clean.status == 0 && clean.stdout.contains("60 items: clean"), "\(clean.stdout)\(clean.stderr)")
+        p.write("bad/items.jsonl", """
+            {"version":1,"id":"a","category":"c","image":"i.png","query":"what color is the circle ?","responses":["red","blue"],"preferred":0}
+            {"version":1,"id":"b","category":"c","image":"i.png","query":"how many objects are there ?","responses":["2","two objects"],"preferred":0}
+            """)
+        let flagged = p.judgeflow("bench", "lint", "bad")
+        #expect(flagged.status == 1)
+        #expect(flagged.stdout.contains("bad/items.jsonl:2: answer-type:") && flagged.stdout.contains("bad/items.jsonl:2: length:"))
+        #expect(!flagged.stdout.contains("items.jsonl:1:"))
+        #expect(flagged.stdout.contains("2 items, 1 flagged") && flagged.stdout.contains("out-of-world words not checked"))
+        #expect(p.judgeflow("bench", "lint", "nosuch").status == 2)
+    }
+
     @Test func aModelCheckpointJudgesByNodeNameAndByFileAndItsSamplesJoinTheBenchmark() throws {
         let p = Project()
         p.write("wf.yaml", Project.tinyBaseWorkflow + """
