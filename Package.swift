@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "WorkflowSpec", dependencies: ["CYAML", "NodeKit"]),
         .target(name: "NodeKit", dependencies: ["CGlibc"]),
         .target(name: "WorkflowPlan", dependencies: ["WorkflowSpec", "NodeKit", "ArtifactStore"]),
-        .target(name: "ArtifactStore", dependencies: ["CCrypto", "CGlibc"]),
+        .target(name: "ArtifactStore", dependencies: ["CCrypto", "CGlibc", "JSONText"]),
+        .target(name: "JSONText", dependencies: []),
         .target(name: "CGlibc", dependencies: []),
         .target(name: "WorkflowEngine", dependencies: ["WorkflowPlan", "ArtifactStore", "NodeKit", "CGlibc"]),
         .target(name: "JudgeFlowCLI", dependencies: ["WorkflowSpec", "WorkflowPlan", "WorkflowEngine", "ArtifactStore", "NodeKit",
@@ -59,15 +60,16 @@ let package = Package(
         .target(name: "JudgeEval", dependencies: []),
 
         // The self-improvement loop's node types and their pure logic.
-        .target(name: "ModelBackend", dependencies: ["ArtifactStore", "CGlibc"]),
+        .target(name: "ModelBackend", dependencies: ["ArtifactStore", "CGlibc", "JSONText"]),
         .target(name: "JudgeStages", dependencies: ["NodeKit", "SyntheticWorld", "JudgeEval", "TinyVLM", "Compute", "ModelBackend"]),
-        .target(name: "ModelServer", dependencies: ["JudgeStages", "SyntheticWorld", "TinyVLM"]),
+        .target(name: "ModelServer", dependencies: ["JudgeStages", "SyntheticWorld", "TinyVLM", "JSONText", "ModelBackend"]),
 
         // Tests.
         .target(name: "ChatServerFixture", dependencies: [], path: "Tests/ChatServerFixture"),
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec", "NodeKit"]),
         .testTarget(name: "WorkflowPlanTests", dependencies: ["WorkflowPlan", "WorkflowSpec", "NodeKit", "ArtifactStore"]),
-        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
+        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore", "JSONText"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "WorkflowEngineTests", dependencies: ["WorkflowEngine", "WorkflowPlan", "WorkflowSpec", "ArtifactStore", "NodeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ChatServerFixture", "ModelBackend"]),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "WideMath"]),

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 /// The store's on-disk records. Every one carries `formatVersion` so a later JudgeFlow can read or
 /// reject an old store knowingly.
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// One part of a message's content: text, or an image given as a URL (JudgeFlow sends `data:` URLs only,
 /// so a server never fetches anything).
@@ -20,7 +21,7 @@ public enum ContentPart: Sendable, Equatable {
 
 /// One message of a chat. Content that is a single text part is sent as a plain string (what every
 /// server accepts); anything else as the list of parts.
-public struct ChatMessage: Sendable, Equatable, Encodable {
+public struct ChatMessage: Sendable, Equatable {
     public var role: String
     public var parts: [ContentPart]
 
@@ -36,37 +37,22 @@ public struct ChatMessage: Sendable, Equatable, Encodable {
         parts.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
     }
 
-    enum CodingKeys: String, CodingKey { case role, content }
-    enum PartKeys: String, CodingKey { case type, text, image_url }
-    enum URLKeys: String, CodingKey { case url }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(role, forKey: .role)
-        if parts.count == 1, case .text(let t) = parts[0] {
-            try container.encode(t, forKey: .content)
-            return
-        }
-        var list = container.nestedUnkeyedContainer(forKey: .content)
-        for part in parts {
-            var item = list.nestedContainer(keyedBy: PartKeys.self)
+    /// The message as the API writes it.
+    var json: JSONValue {
+        if parts.count == 1, case .text(let t) = parts[0] { return .object([("role", .string(role)), ("content", .string(t))]) }
+        return .object([("role", .string(role)), ("content", .array(parts.map { part in
             switch part {
-            case .text(let t):
-                try item.encode("text", forKey: .type)
-                try item.encode(t, forKey: .text)
-            case .imageURL(let url):
-                try item.encode("image_url", forKey: .type)
-                var image = item.nestedContainer(keyedBy: URLKeys.self, forKey: .image_url)
-                try image.encode(url, forKey: .url)
+            case .text(let t): .object([("type", .string("text")), ("text", .string(t))])
+            case .imageURL(let url): .object([("type", .string("image_url")), ("image_url", .object([("url", .string(url))]))])
             }
-        }
+        }))])
     }
 }
 
 /// A `POST /chat/completions` body. Optional fields are left out when nil, so a server sees only what
 /// was asked for. `topK` is an extension vLLM and llama.cpp accept; `grammar` is llama.cpp's GBNF
 /// constraint and `guidedChoice` vLLM's (send the one your server has).
-public struct ChatRequest: Sendable, Equatable, Encodable {
+public struct ChatRequest: Sendable, Equatable {
     public var model: String
     public var messages: [ChatMessage]
     public var n: Int?
@@ -99,17 +85,23 @@ public struct ChatRequest: Sendable, Equatable, Encodable {
         self.guidedChoice = guidedChoice
     }
 
-    enum CodingKeys: String, CodingKey {
-        case model, messages, n, temperature, seed, stop, logprobs, grammar
-        case topP = "top_p", topK = "top_k", maxTokens = "max_tokens", topLogprobs = "top_logprobs", guidedChoice = "guided_choice"
-    }
-
-    /// The body as sent: JSON with sorted keys and no spaces, so one request always has the same bytes
-    /// (its digest names its stored response).
+    /// The body as sent: compact JSON with sorted keys, so one request always has the same bytes (its
+    /// digest names its stored response); the bytes are those Foundation's `JSONEncoder` gives with
+    /// `.sortedKeys` and `.withoutEscapingSlashes`, written without its `Encodable` machinery.
     public func body() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding strings, numbers and lists cannot fail.
-        return Array((try? encoder.encode(self)) ?? Data())
+        var fields: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages.map(\.json)))]
+        func add(_ key: String, _ value: JSONValue?) { if let value { fields.append((key, value)) } }
+        add("n", n.map(JSONValue.int))
+        add("temperature", temperature.map(JSONValue.double))
+        add("top_p", topP.map(JSONValue.double))
+        add("top_k", topK.map(JSONValue.int))
+        add("max_tokens", maxTokens.map(JSONValue.int))
+        add("seed", seed.map(JSONValue.int))
+        add("stop", stop.map { .array($0.map(JSONValue.string)) })
+        add("logprobs", logprobs.map(JSONValue.bool))
+        add("top_logprobs", topLogprobs.map(JSONValue.int))
+        add("grammar", grammar.map(JSONValue.string))
+        add("guided_choice", guidedChoice.map { .array($0.map(JSONValue.string)) })
+        return JSONValue.object(fields).bytes(sortedKeys: true)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import JSONText
 
 /// A chat completion as OpenAI-compatible servers return it: only the fields JudgeFlow reads, each
 /// optional where servers differ (content may be null; logprobs and usage may be absent).
-public struct ChatResponse: Sendable, Equatable, Decodable {
-    public struct Choice: Sendable, Equatable, Decodable {
+public struct ChatResponse: Sendable, Equatable {
+    public struct Choice: Sendable, Equatable {
         public var index: Int?
         public var message: Message
         public var finishReason: String?
@@ -16,21 +17,20 @@ public struct ChatResponse: Sendable, Equatable, Decodable {
             self.logprobs = logprobs
         }
 
-        enum CodingKeys: String, CodingKey { case index, message, logprobs, finishReason = "finish_reason" }
     }
 
-    public struct Message: Sendable, Equatable, Decodable {
+    public struct Message: Sendable, Equatable {
         public var content: String?
         public init(content: String?) { self.content = content }
     }
 
-    public struct Logprobs: Sendable, Equatable, Decodable {
+    public struct Logprobs: Sendable, Equatable {
         public var content: [TokenLogprob]?
         public init(content: [TokenLogprob]?) { self.content = content }
     }
 
     /// One generated token with its log-probability and the most likely alternatives at its position.
-    public struct TokenLogprob: Sendable, Equatable, Decodable {
+    public struct TokenLogprob: Sendable, Equatable {
         public var token: String
         public var logprob: Double
         public var topLogprobs: [Alternative]?
@@ -41,10 +41,9 @@ public struct ChatResponse: Sendable, Equatable, Decodable {
             self.topLogprobs = topLogprobs
         }
 
-        enum CodingKeys: String, CodingKey { case token, logprob, topLogprobs = "top_logprobs" }
     }
 
-    public struct Alternative: Sendable, Equatable, Decodable {
+    public struct Alternative: Sendable, Equatable {
         public var token: String
         public var logprob: Double
         public init(token: String, logprob: Double) {
@@ -53,11 +52,14 @@ public struct ChatResponse: Sendable, Equatable, Decodable {
         }
     }
 
-    public struct Usage: Sendable, Equatable, Decodable {
+    public struct Usage: Sendable, Equatable {
         public var promptTokens: Int?
         public var completionTokens: Int?
 
-        enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", completionTokens = "completion_tokens" }
+        public init(promptTokens: Int? = nil, completionTokens: Int? = nil) {
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+        }
     }
 
     public var choices: [Choice]
@@ -74,9 +76,53 @@ public struct ChatResponse: Sendable, Equatable, Decodable {
             .map { $0.element.message.content ?? "" }
     }
 
-    /// Parses a response body; a body that is not a chat completion with at least one choice is nil.
+    /// Parses a response body; a body that is not a chat completion with at least one choice is nil, as is
+    /// one whose field has another type than the API's (a null or absent optional field is nil).
     public static func parse(_ body: [UInt8]) -> ChatResponse? {
-        guard let response = try? JSONDecoder().decode(ChatResponse.self, from: Data(body)), !response.choices.isEmpty else { return nil }
+        guard let json = JSONValue.parse(body), let response = try? ChatResponse(json: json), !response.choices.isEmpty else { return nil }
         return response
+    }
+
+    struct Mismatch: Error {}
+
+    init(json: JSONValue) throws(Mismatch) {
+        guard let list = json["choices"]?.items else { throw Mismatch() }
+        choices = try list.map { item throws(Mismatch) in
+            guard let message = item["message"], message.fields != nil else { throw Mismatch() }
+            return Choice(index: try Self.optional(item["index"]) { $0.int },
+                          message: Message(content: try Self.optional(message["content"]) { $0.string }),
+                          finishReason: try Self.optional(item["finish_reason"]) { $0.string },
+                          logprobs: try Self.optional(item["logprobs"]) { v throws(Mismatch) in
+                              guard v.fields != nil else { throw Mismatch() }
+                              return Logprobs(content: try Self.optional(v["content"]) { c throws(Mismatch) in
+                                  guard let tokens = c.items else { throw Mismatch() }
+                                  return try tokens.map(Self.tokenLogprob)
+                              })
+                          })
+        }
+        usage = try Self.optional(json["usage"]) { v throws(Mismatch) in
+            guard v.fields != nil else { throw Mismatch() }
+            return Usage(promptTokens: try Self.optional(v["prompt_tokens"]) { $0.int },
+                         completionTokens: try Self.optional(v["completion_tokens"]) { $0.int })
+        }
+    }
+
+    static func tokenLogprob(_ v: JSONValue) throws(Mismatch) -> TokenLogprob {
+        guard let token = v["token"]?.string, let logprob = v["logprob"]?.double else { throw Mismatch() }
+        let top = try optional(v["top_logprobs"]) { list throws(Mismatch) in
+            guard let items = list.items else { throw Mismatch() }
+            return try items.map { a throws(Mismatch) in
+                guard let token = a["token"]?.string, let logprob = a["logprob"]?.double else { throw Mismatch() }
+                return Alternative(token: token, logprob: logprob)
+            }
+        }
+        return TokenLogprob(token: token, logprob: logprob, topLogprobs: top)
+    }
+
+    /// An optional field: nil when absent or null, its value when `read` takes it, a mismatch otherwise.
+    static func optional<T>(_ value: JSONValue?, _ read: (JSONValue) throws(Mismatch) -> T?) throws(Mismatch) -> T? {
+        guard let value, !value.isNull else { return nil }
+        guard let read = try read(value) else { throw Mismatch() }
+        return read
     }
 }

@@ -24,9 +24,13 @@ public struct RequestRunner: Sendable {
     public let endpoint: Endpoint
     public let transport: any HTTPTransport
     public let cache: ResponseCache?
+    /// The chat URL and headers, made once for all requests.
+    private let chatURL: URL, headers: [String: String]
 
     public init(endpoint: Endpoint, transport: (any HTTPTransport)? = nil, cache: ResponseCache?) {
         self.endpoint = endpoint
+        chatURL = endpoint.chatURL
+        headers = endpoint.headers
         self.transport = transport ?? (endpoint.baseURL.scheme?.lowercased() == "https"
             ? URLSessionTransport(connections: endpoint.inFlight) : SocketTransport())
         self.cache = cache
@@ -88,13 +92,13 @@ public struct RequestRunner: Sendable {
 
     /// One request with its retries.
     func attempt(_ request: ChatRequest) -> Result<(ChatResponse, [UInt8]), BackendError> {
-        let url = endpoint.chatURL, body = request.body()
+        let url = chatURL, body = request.body()
         var tries = 0
         while true {
             tries += 1
             let failure: BackendError.Failure
             var retryAfter: Double?
-            switch transport.send(url, body: body, headers: endpoint.headers, timeout: endpoint.timeout) {
+            switch transport.send(url, body: body, headers: headers, timeout: endpoint.timeout) {
             case .failure(let f):
                 failure = f
             case .success(let reply) where reply.status == 200:

@@ -161,14 +161,11 @@ struct ResponseReader {
     mutating func append(_ bytes: ArraySlice<UInt8>) { data += bytes }
 
     func parse(atEnd: Bool = false) -> State {
-        guard let end = Self.find([13, 10, 13, 10], in: data, from: 0) else { return data.count > 1 << 20 ? .bad("headers too long") : .needMore }
-        let lines = String(decoding: data[..<end], as: UTF8.self).components(separatedBy: "\r\n")
-        let status = lines[0].split(separator: " ")
-        guard status.count >= 2, status[0].hasPrefix("HTTP/1."), let code = Int(status[1]) else { return .bad("status line '\(lines[0].prefix(80))'") }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard let end = HTTPHead.end(in: data) else { return data.count > 1 << 20 ? .bad("headers too long") : .needMore }
+        let head = HTTPHead(data[..<end])
+        let status = head.start, headers = head.fields
+        guard status.count >= 2, status[0].hasPrefix("HTTP/1."), let code = Int(status[1]) else {
+            return .bad("status line '\(status.joined(separator: " ").prefix(80))'")
         }
         var keep = !(headers["connection"]?.lowercased().contains("close") ?? false) && status[0] != "HTTP/1.0"
         let start = end + 4
@@ -179,7 +176,7 @@ struct ResponseReader {
                 let sizeText = String(decoding: data[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
                 guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else { return .bad("chunk size") }
                 if size == 0 {
-                    guard Self.find([13, 10, 13, 10], in: data, from: lineEnd) != nil || data.count >= lineEnd + 4 else { return .needMore }
+                    guard HTTPHead.end(in: data, from: lineEnd) != nil || data.count >= lineEnd + 4 else { return .needMore }
                     return .done(HTTPReply(status: code, headers: headers, body: body), keep: keep)
                 }
                 guard data.count >= lineEnd + 2 + size + 2 else { return .needMore }

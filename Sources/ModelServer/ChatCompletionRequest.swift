@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import SyntheticWorld
 
 /// A `POST /v1/chat/completions` body, read and checked. The question is the text of the last user
@@ -21,38 +22,38 @@ public struct ChatCompletionRequest: Sendable, Equatable {
     public var includeUsage: Bool
 
     public static func parse(_ body: [UInt8]) throws(OpenAIError) -> ChatCompletionRequest {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)), let json = object as? [String: Any] else {
+        guard let json = JSONValue.parse(body), json.fields != nil else {
             throw OpenAIError(status: 400, message: "the body is not a JSON object")
         }
-        guard let model = json["model"] as? String else { throw OpenAIError(status: 400, message: "`model` is required (a string)", param: "model") }
-        guard let messages = json["messages"] as? [Any], !messages.isEmpty else {
+        guard let model = json["model"]?.string else { throw OpenAIError(status: 400, message: "`model` is required (a string)", param: "model") }
+        guard let messages = json["messages"]?.items, !messages.isEmpty else {
             throw OpenAIError(status: 400, message: "`messages` must be a non-empty list", param: "messages")
         }
         var question: String?
         var imageURL: String?
         for (i, item) in messages.enumerated() {
-            guard let message = item as? [String: Any], let role = message["role"] as? String else {
+            guard let role = item["role"]?.string else {
                 throw OpenAIError(status: 400, message: "messages[\(i)] needs a `role`", param: "messages")
             }
             guard ["system", "user", "assistant", "developer", "tool"].contains(role) else {
                 throw OpenAIError(status: 400, message: "messages[\(i)].role '\(role)' is not a chat role", param: "messages")
             }
             var text = ""
-            if let content = message["content"] as? String {
+            if let content = item["content"]?.string {
                 text = content
-            } else if let parts = message["content"] as? [Any] {
-                for (j, p) in parts.enumerated() {
-                    guard let part = p as? [String: Any], let type = part["type"] as? String else {
+            } else if let parts = item["content"]?.items {
+                for (j, part) in parts.enumerated() {
+                    guard let type = part["type"]?.string else {
                         throw OpenAIError(status: 400, message: "messages[\(i)].content[\(j)] needs a `type`", param: "messages")
                     }
                     switch type {
                     case "text":
-                        guard let t = part["text"] as? String else {
+                        guard let t = part["text"]?.string else {
                             throw OpenAIError(status: 400, message: "messages[\(i)].content[\(j)].text must be a string", param: "messages")
                         }
                         text += t
                     case "image_url":
-                        let url = (part["image_url"] as? [String: Any])?["url"] as? String ?? part["image_url"] as? String
+                        let url = part["image_url"]?["url"]?.string ?? part["image_url"]?.string
                         guard let url else {
                             throw OpenAIError(status: 400, message: "messages[\(i)].content[\(j)].image_url.url must be a string", param: "messages")
                         }
@@ -62,7 +63,7 @@ public struct ChatCompletionRequest: Sendable, Equatable {
                                           param: "messages")
                     }
                 }
-            } else if !(message["content"] is NSNull) && message["content"] != nil {
+            } else if let content = item["content"], !content.isNull {
                 throw OpenAIError(status: 400, message: "messages[\(i)].content must be a string or a list of parts", param: "messages")
             }
             if role == "user" { question = text }
@@ -72,15 +73,7 @@ public struct ChatCompletionRequest: Sendable, Equatable {
                                             maxTokens: nil, seed: nil, stop: [], logprobs: false, topLogprobs: 0, stream: false,
                                             includeUsage: false)
         if let url = imageURL { request.image = try image(url) }
-        let scalars: Scalars
-        do { scalars = try JSONDecoder().decode(Scalars.self, from: Data(body)) } catch {
-            // The first field that does not decode on its own names the problem.
-            let param = json.keys.sorted().first { key in
-                guard let field = try? JSONSerialization.data(withJSONObject: [key: json[key]!]) else { return false }
-                return (try? JSONDecoder().decode(Scalars.self, from: field)) == nil
-            } ?? ((error as? DecodingError).flatMap(Self.param) ?? "")
-            throw OpenAIError(status: 400, message: "`\(param)` has the wrong type (\(Self.expected[param] ?? "see the API reference"))", param: param)
-        }
+        let scalars = try Scalars(json)
         request.n = try check(scalars.n, "n", 1...64) ?? 1
         request.temperature = try check(scalars.temperature, "temperature", 0...2) ?? 1
         request.topP = try check(scalars.top_p, "top_p", 0...1) ?? 1
@@ -106,23 +99,9 @@ public struct ChatCompletionRequest: Sendable, Equatable {
                            "stop": "a string or a list of strings", "logprobs": "true or false", "top_logprobs": "an integer",
                            "stream": "true or false", "stream_options": "{\"include_usage\": true|false}"]
 
-    /// The scalar fields, typed by JSONDecoder (so `n: 1.5` or `stream: 1` is a type error, not a guess).
-    struct Scalars: Decodable {
-        struct StreamOptions: Decodable { var include_usage: Bool? }
-        struct Seed: Decodable {
-            var value: UInt64
-            init(from decoder: any Decoder) throws {
-                let c = try decoder.singleValueContainer()
-                if let u = try? c.decode(UInt64.self) { value = u } else { value = UInt64(bitPattern: try c.decode(Int64.self)) }
-            }
-        }
-        struct Stop: Decodable {
-            var values: [String]
-            init(from decoder: any Decoder) throws {
-                let c = try decoder.singleValueContainer()
-                if let one = try? c.decode(String.self) { values = [one] } else { values = try c.decode([String].self) }
-            }
-        }
+    /// The scalar fields, each of its API type or absent (null reads as absent): `n: 1.5` or `stream: 1`
+    /// is a type error naming the field, never a guess.
+    struct Scalars {
         var n: Int?
         var temperature: Double?
         var top_p: Double?
@@ -135,13 +114,54 @@ public struct ChatCompletionRequest: Sendable, Equatable {
         var top_logprobs: Int?
         var stream: Bool?
         var stream_options: StreamOptions?
-    }
 
-    static func param(_ error: DecodingError) -> String? {
-        switch error {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): c.codingPath.first?.stringValue
-        case .keyNotFound(let key, let c): (c.codingPath.first ?? key).stringValue
-        @unknown default: nil
+        struct StreamOptions { var include_usage: Bool? }
+        struct Seed { var value: UInt64 }
+        struct Stop { var values: [String] }
+
+        init(_ json: JSONValue) throws(OpenAIError) {
+            func field<T>(_ name: String, _ read: (JSONValue) -> T?) throws(OpenAIError) -> T? {
+                guard let value = json[name], !value.isNull else { return nil }
+                guard let typed = read(value) else {
+                    throw OpenAIError(status: 400, message: "`\(name)` has the wrong type (\(ChatCompletionRequest.expected[name] ?? "see the API reference"))",
+                                      param: name)
+                }
+                return typed
+            }
+            // In the order of the names, so the first field named wrong is the one reported.
+            logprobs = try field("logprobs") { $0.bool }
+            max_completion_tokens = try field("max_completion_tokens", Self.integer)
+            max_tokens = try field("max_tokens", Self.integer)
+            n = try field("n", Self.integer)
+            seed = try field("seed") { v in
+                guard case .number(let text) = v else { return nil }
+                if let u = UInt64(text) { return Seed(value: u) }
+                return Int64(text).map { Seed(value: UInt64(bitPattern: $0)) }
+            }
+            stop = try field("stop") { v in
+                if let one = v.string { return Stop(values: [one]) }
+                guard let list = v.items else { return nil }
+                let strings = list.compactMap(\.string)
+                return strings.count == list.count ? Stop(values: strings) : nil
+            }
+            stream = try field("stream") { $0.bool }
+            stream_options = try field("stream_options") { v in
+                guard v.fields != nil else { return nil }
+                guard let flag = v["include_usage"], !flag.isNull else { return StreamOptions(include_usage: nil) }
+                return flag.bool.map { StreamOptions(include_usage: $0) }
+            }
+            temperature = try field("temperature") { $0.double }
+            top_k = try field("top_k", Self.integer)
+            top_logprobs = try field("top_logprobs", Self.integer)
+            top_p = try field("top_p") { $0.double }
+        }
+
+        /// A whole number: integer text, or a number whose value is whole and fits (`2.0`).
+        static func integer(_ v: JSONValue) -> Int? {
+            guard case .number(let text) = v else { return nil }
+            if let i = Int(text) { return i }
+            guard let d = Double(text), d.rounded() == d, abs(d) < 9e18 else { return nil }
+            return Int(d)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ModelBackend
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,15 @@ public enum HTTPResponse: Sendable {
     public static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse { .full(status: status, contentType: "application/json", body: body) }
 }
 
+/// How many connections a server holds open, read by whoever batches their requests.
+public final class ConnectionCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    public init() {}
+    public var value: Int { lock.withLock { count } }
+    func add(_ n: Int) { lock.withLock { count += n } }
+}
+
 /// A small HTTP/1.1 server on one address: a thread per connection, keep-alive, requests bounded
 /// (headers `maxHeader` bytes → 431, bodies `maxBody` bytes → 413, a client silent for `idle` seconds is
 /// dropped), anything unparsable answered 400 and closed. `handler` runs on the connection's thread.
@@ -30,13 +40,17 @@ public final class HTTPServer: @unchecked Sendable {
     private let maxHeader = 64 * 1024
     private let maxBody: Int
     private let idle: Int32 = 300_000
+    /// Connections accepted and not yet closed: clients that may send a request any moment.
+    public let connections: ConnectionCount
 
     public struct BindFailure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init(host: String, port: Int, maxBody: Int, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(BindFailure) {
+    public init(host: String, port: Int, maxBody: Int, connections: ConnectionCount = ConnectionCount(),
+                handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(BindFailure) {
         self.handler = handler
+        self.connections = connections
         self.maxBody = maxBody
         self.host = host
         var hints = addrinfo()
@@ -70,9 +84,11 @@ public final class HTTPServer: @unchecked Sendable {
             if client < 0 { if errno == EINTR || errno == ECONNABORTED || errno == EMFILE { usleep(1000) }; continue }
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            connections.add(1)
             let thread = Thread { [self] in
                 connection(client)
                 close(client)
+                connections.add(-1)
             }
             thread.stackSize = 1 << 20
             thread.start()
@@ -102,32 +118,23 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func read(_ fd: Int32, into data: inout [UInt8]) -> ReadResult {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        var headerEnd: Int?
-        var expected = 0
+        var head: Head?
+        var headerEnd = 0
         while true {
-            if headerEnd == nil, let end = Self.find(data) {
-                headerEnd = end
-                let head = String(decoding: data[..<end], as: UTF8.self)
-                guard let length = Self.contentLength(head) else { return .failed(400, "Content-Length is missing or not a number") }
+            if head == nil, let end = HTTPHead.end(in: data) {
+                guard let parsed = Head(data[..<end]) else { return .failed(400, "malformed request line") }
+                guard let length = parsed.contentLength else { return .failed(400, "Content-Length is missing or not a number") }
                 guard length <= maxBody else { return .failed(413, "the request body is \(length) bytes; this server takes at most \(maxBody)") }
-                expected = length
+                head = parsed
+                headerEnd = end
             }
-            if let end = headerEnd, data.count >= end + 4 + expected {
-                let head = String(decoding: data[..<end], as: UTF8.self)
-                let lines = head.components(separatedBy: "\r\n")
-                let first = lines[0].split(separator: " ")
-                guard first.count == 3, first[2].hasPrefix("HTTP/1.") else { return .failed(400, "malformed request line") }
-                var headers: [String: String] = [:]
-                for line in lines.dropFirst() {
-                    guard let colon = line.firstIndex(of: ":") else { continue }
-                    headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                }
-                let body = Array(data[(end + 4)..<(end + 4 + expected)])
-                data.removeFirst(end + 4 + expected)
-                let keepAlive = first[2] == "HTTP/1.1" && headers["connection"]?.lowercased() != "close"
-                return .request(HTTPRequest(method: String(first[0]), path: String(first[1]), headers: headers, body: body), keepAlive: keepAlive)
+            if let head, let length = head.contentLength, data.count >= headerEnd + 4 + length {
+                let body = Array(data[(headerEnd + 4)..<(headerEnd + 4 + length)])
+                data.removeFirst(headerEnd + 4 + length)
+                let keepAlive = head.version == "HTTP/1.1" && head.headers["connection"]?.lowercased() != "close"
+                return .request(HTTPRequest(method: head.method, path: head.path, headers: head.headers, body: body), keepAlive: keepAlive)
             }
-            if headerEnd == nil && data.count > maxHeader { return .failed(431, "request headers larger than \(maxHeader) bytes") }
+            if head == nil && data.count > maxHeader { return .failed(431, "request headers larger than \(maxHeader) bytes") }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&entry, 1, idle) > 0 else { return .closed }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -136,18 +143,29 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    static func find(_ data: [UInt8]) -> Int? {
-        guard data.count >= 4 else { return nil }
-        for i in 0...(data.count - 4) where data[i] == 13 && data[i + 1] == 10 && data[i + 2] == 13 && data[i + 3] == 10 { return i }
-        return nil
-    }
+    /// A request's head: its request line and fields (`HTTPHead`). Nil when the request line is not
+    /// `METHOD PATH HTTP/1.x`.
+    struct Head {
+        var method: String
+        var path: String
+        var version: String
+        var headers: [String: String]
+        /// The body's length: 0 without `Content-Length`; nil when it is not a number or the body is chunked
+        /// (which this server does not take).
+        var contentLength: Int?
 
-    static func contentLength(_ head: String) -> Int? {
-        let lines = head.lowercased().components(separatedBy: "\r\n")
-        if lines.contains(where: { $0.hasPrefix("transfer-encoding:") }) { return nil }
-        guard let line = lines.first(where: { $0.hasPrefix("content-length:") }) else { return 0 }
-        guard let n = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)), n >= 0 else { return nil }
-        return n
+        init?(_ bytes: ArraySlice<UInt8>) {
+            let head = HTTPHead(bytes)
+            guard head.start.count == 3, head.start[2].hasPrefix("HTTP/1."), !head.start[2].contains(" ") else { return nil }
+            (method, path, version, headers) = (head.start[0], head.start[1], head.start[2], head.fields)
+            if headers["transfer-encoding"] != nil {
+                contentLength = nil
+            } else if let value = headers["content-length"] {
+                contentLength = Int(value).flatMap { $0 >= 0 ? $0 : nil }
+            } else {
+                contentLength = 0
+            }
+        }
     }
 
     private func write(_ fd: Int32, _ response: HTTPResponse, keepAlive: Bool) -> Bool {

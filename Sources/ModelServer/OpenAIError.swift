@@ -1,4 +1,4 @@
-import Foundation
+import JSONText
 
 /// An error in the OpenAI API's shape: `{"error": {"message", "type", "param", "code"}}`, with the type
 /// its status implies (400 `invalid_request_error`, 404 `not_found_error`, …).
@@ -25,7 +25,7 @@ public struct OpenAIError: Error, Sendable, Equatable {
     }
 
     public var body: [UInt8] {
-        let fields: [String: Any] = ["message": message, "type": type, "param": param ?? NSNull(), "code": code ?? NSNull()]
-        return Array((try? JSONSerialization.data(withJSONObject: ["error": fields], options: [.sortedKeys])) ?? Data())
+        JSONValue.object([("error", .object([("message", .string(message)), ("type", .string(type)),
+                                             ("param", param.map(JSONValue.string) ?? .null), ("code", code.map(JSONValue.string) ?? .null)]))]).bytes()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// The API's routes over a `CompletionEngine`: `GET /v1/models`, `GET /health`, `POST /v1/chat/completions`
 /// (a JSON completion, or with `stream: true` server-sent events ending `data: [DONE]`); every failure
@@ -13,9 +14,10 @@ public struct OpenAIRoutes: Sendable {
         let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
         switch (request.method, path) {
         case ("GET", "/v1/models"), ("GET", "/models"):
-            return .json(200, Self.encode(["object": "list", "data": [["id": engine.name, "object": "model", "created": 0, "owned_by": "judgeflow"]]]))
+            return .json(200, JSONValue.object([("object", .string("list")), ("data", .array([.object([
+                ("id", .string(engine.name)), ("object", .string("model")), ("created", .int(0)), ("owned_by", .string("judgeflow"))])]))]).bytes())
         case ("GET", "/health"):
-            return .json(200, Self.encode(["status": "ok"]))
+            return .json(200, JSONValue.object([("status", .string("ok"))]).bytes())
         case ("POST", "/v1/chat/completions"), ("POST", "/chat/completions"):
             do throws(OpenAIError) {
                 let parsed = try ChatCompletionRequest.parse(request.body)
@@ -32,27 +34,30 @@ public struct OpenAIRoutes: Sendable {
         }
     }
 
-    func usage(_ c: CompletionEngine.Completion) -> [String: Any] {
+    func usage(_ c: CompletionEngine.Completion) -> JSONValue {
         let completionTokens = c.choices.reduce(0) { $0 + $1.tokens.count }
-        return ["prompt_tokens": c.promptTokens, "completion_tokens": completionTokens, "total_tokens": c.promptTokens + completionTokens]
+        return .object([("prompt_tokens", .int(c.promptTokens)), ("completion_tokens", .int(completionTokens)),
+                        ("total_tokens", .int(c.promptTokens + completionTokens))])
     }
 
-    func logprobs(_ choice: CompletionEngine.Choice, _ range: Range<Int>? = nil) -> Any {
-        guard let list = choice.logprobs else { return NSNull() }
-        let indices = range ?? 0..<list.count
-        return ["content": indices.map { i -> [String: Any] in
-            ["token": choice.pieces[i], "logprob": list[i].logprob, "bytes": Array(choice.pieces[i].utf8).map(Int.init),
-             "top_logprobs": list[i].top.map { ["token": $0.0, "logprob": $0.1, "bytes": Array($0.0.utf8).map(Int.init)] }]
-        }]
+    func logprobs(_ choice: CompletionEngine.Choice, _ range: Range<Int>? = nil) -> JSONValue {
+        guard let list = choice.logprobs else { return .null }
+        func bytes(_ text: String) -> JSONValue { .array(text.utf8.map { .int($0) }) }
+        return .object([("content", .array((range ?? 0..<list.count).map { i in
+            .object([("token", .string(choice.pieces[i])), ("logprob", .double(list[i].logprob)), ("bytes", bytes(choice.pieces[i])),
+                     ("top_logprobs", .array(list[i].top.map { .object([("token", .string($0.0)), ("logprob", .double($0.1)), ("bytes", bytes($0.0))]) }))])
+        }))])
     }
 
     func body(_ c: CompletionEngine.Completion, _ r: ChatCompletionRequest, id: String, created: Int) -> [UInt8] {
-        Self.encode(["id": id, "object": "chat.completion", "created": created, "model": engine.name,
-                     "choices": c.choices.enumerated().map { i, choice -> [String: Any] in
-                         ["index": i, "message": ["role": "assistant", "content": choice.text],
-                          "logprobs": r.logprobs ? logprobs(choice) : NSNull(), "finish_reason": choice.finishReason]
-                     },
-                     "usage": usage(c)])
+        JSONValue.object([
+            ("id", .string(id)), ("object", .string("chat.completion")), ("created", .int(created)), ("model", .string(engine.name)),
+            ("choices", .array(c.choices.enumerated().map { i, choice in
+                .object([("index", .int(i)), ("message", .object([("role", .string("assistant")), ("content", .string(choice.text))])),
+                         ("logprobs", r.logprobs ? logprobs(choice) : .null), ("finish_reason", .string(choice.finishReason))])
+            })),
+            ("usage", usage(c)),
+        ]).bytes()
     }
 
     /// Server-sent events: per choice a role chunk, a chunk per token, a chunk with the finish reason;
@@ -60,18 +65,21 @@ public struct OpenAIRoutes: Sendable {
     func stream(_ c: CompletionEngine.Completion, _ r: ChatCompletionRequest, id: String, created: Int) -> HTTPResponse {
         let name = engine.name
         var events: [[UInt8]] = []
-        func event(_ choices: [[String: Any]], usage: Any = NSNull()) {
-            var object: [String: Any] = ["id": id, "object": "chat.completion.chunk", "created": created, "model": name, "choices": choices]
-            if r.includeUsage { object["usage"] = usage }
-            events.append(Array("data: ".utf8) + Self.encode(object) + Array("\n\n".utf8))
+        func event(_ choices: [JSONValue], usage: JSONValue = .null) {
+            var fields: [(String, JSONValue)] = [("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(created)),
+                                                 ("model", .string(name)), ("choices", .array(choices))]
+            if r.includeUsage { fields.append(("usage", usage)) }
+            events.append(Array("data: ".utf8) + JSONValue.object(fields).bytes() + Array("\n\n".utf8))
+        }
+        func chunk(_ i: Int, delta: [(String, JSONValue)], logprobs: JSONValue = .null, finish: JSONValue = .null) -> JSONValue {
+            .object([("index", .int(i)), ("delta", .object(delta)), ("logprobs", logprobs), ("finish_reason", finish)])
         }
         for (i, choice) in c.choices.enumerated() {
-            event([["index": i, "delta": ["role": "assistant", "content": ""], "logprobs": NSNull(), "finish_reason": NSNull()]])
+            event([chunk(i, delta: [("role", .string("assistant")), ("content", .string(""))])])
             for (k, piece) in choice.pieces.enumerated() {
-                event([["index": i, "delta": ["content": piece], "logprobs": r.logprobs ? logprobs(choice, k..<(k + 1)) : NSNull(),
-                        "finish_reason": NSNull()]])
+                event([chunk(i, delta: [("content", .string(piece))], logprobs: r.logprobs ? logprobs(choice, k..<(k + 1)) : .null)])
             }
-            event([["index": i, "delta": [String: Any](), "logprobs": NSNull(), "finish_reason": choice.finishReason]])
+            event([chunk(i, delta: [], finish: .string(choice.finishReason))])
         }
         if r.includeUsage { event([], usage: usage(c)) }
         events.append(Array("data: [DONE]\n\n".utf8))
@@ -79,10 +87,6 @@ public struct OpenAIRoutes: Sendable {
         return .stream(contentType: "text/event-stream") { write in
             for e in all { guard write(e) else { return } }
         }
-    }
-
-    static func encode(_ object: Any) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import ArtifactStore
+import JSONText
 import Foundation
 import Testing
 

@@ -122,3 +122,27 @@ import Testing
         #expect(RetryPolicy.isRetryable(status: 429) && RetryPolicy.isRetryable(status: 500) && !RetryPolicy.isRetryable(status: 400))
     }
 }
+
+/// What the request layer reads from a server's reply: the fields JudgeFlow uses, null or absent optional
+/// fields as nil, and a reply whose field has the wrong type (or with no choice) as no reply.
+struct ChatResponseReadingTests {
+    @Test func readsChoicesLogprobsAndUsageAndTreatsNullAsAbsent() throws {
+        let body = #"{"id":"x","choices":[{"index":1,"message":{"role":"assistant","content":"B"},"finish_reason":"stop","#
+            + #""logprobs":{"content":[{"token":"B","logprob":-0.25,"bytes":[66],"top_logprobs":[{"token":"B","logprob":-0.25},"#
+            + #"{"token":"A","logprob":-1.5}]}]}},{"index":0,"message":{"content":null},"finish_reason":null,"logprobs":null}],"#
+            + #""usage":{"prompt_tokens":7,"completion_tokens":1,"total_tokens":8}}"#
+        let response = try #require(ChatResponse.parse(Array(body.utf8)))
+        #expect(response.texts == ["", "B"])
+        #expect(response.choices[0].logprobs?.content?.first?.topLogprobs?.map(\.logprob) == [-0.25, -1.5])
+        #expect(response.choices[1].finishReason == nil && response.choices[1].logprobs == nil)
+        #expect(response.usage == ChatResponse.Usage(promptTokens: 7, completionTokens: 1))
+    }
+
+    @Test func aFieldOfTheWrongTypeOrNoChoiceIsNoReply() {
+        for body in [#"{"choices":[]}"#, #"{"choices":[{"message":{"content":3}}]}"#, #"{"choices":[{"index":"0","message":{}}]}"#,
+                     #"{"choices":[{"message":{"content":"a"},"logprobs":{"content":[{"token":"a"}]}}]}"#,
+                     #"{"choices":[{"message":{"content":"a"}}],"usage":{"completion_tokens":"1"}}"#, "not json", "[]"] {
+            #expect(ChatResponse.parse(Array(body.utf8)) == nil, "\(body)")
+        }
+    }
+}

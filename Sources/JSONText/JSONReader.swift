@@ -1,36 +1,5 @@
-/// A small JSON reader for the store's own records, which every no-op run reads by the thousand:
-/// Foundation's `JSONDecoder` spends most of its time in the `Decodable` machinery, not in parsing. It
-/// parses RFC 8259 JSON into `JSONValue` (numbers kept as their text) and returns nil on anything else;
-/// callers then fall back to `JSONDecoder`, so a record this reader does not take is still read.
-enum JSONValue {
-    case object([(String, JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let fields) = self else { return nil }
-        return fields.first { $0.0 == key }?.1
-    }
-
-    var string: String? { if case .string(let s) = self { s } else { nil } }
-    var double: Double? { if case .number(let n) = self, let d = Double(n), d.isFinite { d } else { nil } }
-    var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
-    var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
-    var fields: [(String, JSONValue)]? { if case .object(let f) = self { f } else { nil } }
-
-    static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(bytes: buffer)
-            guard let value = reader.value(depth: 0) else { return nil }
-            reader.skipSpace()
-            return reader.at == buffer.count ? value : nil
-        }
-    }
-}
-
+/// The parser behind `JSONValue.parse`: RFC 8259 text into values, nil on anything it does not take
+/// (depth over 64 included). Strings without escapes are decoded in place; numbers keep their text.
 struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var at = 0
