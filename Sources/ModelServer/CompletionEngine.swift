@@ -4,9 +4,13 @@ import SyntheticWorld
 import TinyVLM
 
 /// The embedded model answering chat requests. Requests from concurrent clients wait in one queue; a
-/// worker thread takes everything queued, runs it through the model's batched decoder — one `generate`
-/// per set of sampling params, every sequence with its own seed, so an answer does not depend on what it
-/// was batched with — computes logprobs for the requests that asked, and hands each its choices. Choice
+/// worker thread per model thread drives its own `ContinuousGenerator` (continuous batching): at every
+/// decoding step it starts queued requests' sequences in its free slots — the least loaded worker takes
+/// the next request — and a request whose sequences have all ended gets its choices (with logprobs when
+/// asked) at once, without waiting for longer answers it was batched with. The workers step on their own,
+/// with no synchronisation between steps; the model's whole-sequence passes (judging, logprobs) take
+/// turns. Every sequence has its own seed and sampling params, and its arithmetic involves no other, so an
+/// answer does not depend on what it was batched with. Choice
 /// j of a request with `seed` s samples exactly what `generate` with seed s gives its sequence j. A
 /// question in JudgeFlow's default judge prompt (`JudgePrompt`) is answered by the embedded judge's own
 /// protocol (`Judge`): its trace, then `Verdict: A` or `B` by the sign of its margin, with logprobs of the
@@ -35,6 +39,10 @@ public final class CompletionEngine: @unchecked Sendable {
     public let name: String
     private let lock = NSCondition()
     private var queue: [Job] = []
+    /// Per worker: sequences decoding or waiting for a slot (read and written under `lock`).
+    private var load: [Int]
+    /// Whole-sequence passes over the model (judging, logprobs) use its shared scratch: one at a time.
+    private let passes = NSLock()
 
     final class Job: @unchecked Sendable {
         let request: ChatCompletionRequest
@@ -44,6 +52,9 @@ public final class CompletionEngine: @unchecked Sendable {
         let seed: UInt64
         let judged: (question: String, a: String, b: String)?
         var result: [Choice]?
+        /// Generated tokens per choice, and how many choices are still decoding.
+        var outputs: [[Int32]] = []
+        var left = 0
         let done = DispatchSemaphore(value: 0)
         init(request: ChatCompletionRequest, prompt: [Int32], patches: [Float], maxTokens: Int, seed: UInt64,
              judged: (question: String, a: String, b: String)?) {
@@ -59,9 +70,13 @@ public final class CompletionEngine: @unchecked Sendable {
     public init(model: Model, name: String) {
         self.model = model
         self.name = name
-        let worker = Thread { [self] in work() }
-        worker.stackSize = 8 << 20
-        worker.start()
+        let workers = max(1, model.threads)
+        load = Array(repeating: 0, count: workers)
+        for w in 0..<workers {
+            let worker = Thread { [self] in work(w) }
+            worker.stackSize = 8 << 20
+            worker.start()
+        }
     }
 
     /// The prompt the embedded model reads for a question: `<bos> words <sep>` (its own grammar: lower-case
@@ -96,63 +111,82 @@ public final class CompletionEngine: @unchecked Sendable {
                       judged: judged)
         lock.lock()
         queue.append(job)
-        lock.signal()
+        lock.broadcast()
         lock.unlock()
         job.done.wait()
         return Completion(choices: job.result ?? [], promptTokens: prompt.count)
     }
 
-    private func work() -> Never {
+    private func work(_ w: Int) -> Never {
+        let generator = ContinuousGenerator(model: model)
+        var waiting: [(job: Job, next: Int)] = []
+        var decoding: [Int: (job: Job, choice: Int)] = [:]
+        var tags = 0
         while true {
             lock.lock()
-            while queue.isEmpty { lock.wait() }
-            let jobs = queue
-            queue.removeAll()
+            while queue.isEmpty && waiting.isEmpty && decoding.isEmpty { lock.wait() }
+            // The least loaded worker takes the next request; the others leave it for a later step.
+            var arrived: [Job] = []
+            while let job = queue.first, load[w] <= load.min()! {
+                queue.removeFirst()
+                arrived.append(job)
+                load[w] += job.judged == nil ? job.request.n : 0
+            }
             lock.unlock()
-            run(jobs)
-            for job in jobs { job.done.signal() }
+            let judging = arrived.filter { $0.judged != nil }
+            if !judging.isEmpty { passes.withLock { judge(judging) } }
+            waiting += arrived.filter { $0.judged == nil }.map { ($0, 0) }
+            // Every free slot takes the next waiting choice, first come first served.
+            while let first = waiting.first, generator.free > 0 {
+                let job = first.job, j = first.next
+                if j == 0 {
+                    job.outputs = Array(repeating: [], count: job.request.n)
+                    job.left = job.request.n
+                }
+                let request = GenerationRequest(patches: job.patches, prompt: job.prompt, maxNewTokens: job.maxTokens,
+                                                seed: SamplingOptions.sequenceSeed(job.seed, index: j))
+                generator.start(request, options: options(job.request), tag: tags)
+                decoding[tags] = (job, j)
+                tags += 1
+                if j + 1 < job.request.n { waiting[0].next = j + 1 } else { waiting.removeFirst() }
+            }
+            guard !decoding.isEmpty else { continue }
+            var ended = 0
+            for (tag, tokens) in generator.step() {
+                guard let (job, choice) = decoding.removeValue(forKey: tag) else { continue }
+                ended += 1
+                job.outputs[choice] = tokens
+                job.left -= 1
+                if job.left == 0 { finish(job) }
+            }
+            if ended > 0 { lock.withLock { load[w] -= ended } }
         }
     }
 
-    struct SamplingKey: Hashable {
-        var temperature: Double
-        var topP: Double
-        var topK: Int
+    /// The sampling a request asks for, ending at the end-of-sequence token.
+    func options(_ request: ChatCompletionRequest) -> SamplingOptions {
+        SamplingOptions(temperature: Float(request.temperature), topK: request.topK, topP: Float(request.topP), stop: [model.tokenizer.eos])
     }
 
-    /// One batch: the judge prompts through the embedded judge, the rest a `generate` per sampling key,
-    /// then logprobs for the requests that asked.
-    func run(_ all: [Job]) {
-        let tok = model.tokenizer
-        let judging = all.filter { $0.judged != nil }, jobs = all.filter { $0.judged == nil }
-        if !judging.isEmpty {
-            let outputs = Judge(model: model).judge(judging.map { job in
-                Judge.Input(patches: job.patches, question: job.judged!.question, responses: (job.judged!.a, job.judged!.b))
-            })
-            for (job, out) in zip(judging, outputs) {
-                job.result = Array(repeating: verdict(trace: out.trace, margin: out.straight), count: job.request.n)
-            }
+    /// Judge prompts, all at once through the embedded judge; each gets its verdict as every choice.
+    func judge(_ jobs: [Job]) {
+        let outputs = Judge(model: model).judge(jobs.map { job in
+            Judge.Input(patches: job.patches, question: job.judged!.question, responses: (job.judged!.a, job.judged!.b))
+        })
+        for (job, out) in zip(jobs, outputs) {
+            job.result = Array(repeating: verdict(trace: out.trace, margin: out.straight), count: job.request.n)
+            job.done.signal()
         }
-        for (key, group) in Dictionary(grouping: jobs, by: { SamplingKey(temperature: $0.request.temperature, topP: $0.request.topP, topK: $0.request.topK) }) {
-            var requests: [GenerationRequest] = []
-            for job in group {
-                for j in 0..<job.request.n {
-                    requests.append(GenerationRequest(patches: job.patches, prompt: job.prompt, maxNewTokens: job.maxTokens,
-                                                      seed: SamplingOptions.sequenceSeed(job.seed, index: j)))
-                }
-            }
-            let outputs = model.generate(requests, options: SamplingOptions(temperature: Float(key.temperature), topK: key.topK,
-                                                                            topP: Float(key.topP), stop: [tok.eos]))
-            var next = 0
-            for job in group {
-                let tokens = Array(outputs[next..<(next + job.request.n)])
-                next += job.request.n
-                let logprobs = job.request.logprobs ? self.logprobs(job, tokens) : nil
-                job.result = tokens.enumerated().map { j, t in
-                    choice(t, maxTokens: job.maxTokens, stop: job.request.stop, logprobs: logprobs?[j], top: job.request.topLogprobs)
-                }
-            }
+    }
+
+    /// A request whose choices have all ended: their texts (cut at `stop`), logprobs when asked; then its
+    /// client is woken.
+    func finish(_ job: Job) {
+        let logprobs = job.request.logprobs ? passes.withLock { self.logprobs(job, job.outputs) } : nil
+        job.result = job.outputs.enumerated().map { j, t in
+            choice(t, maxTokens: job.maxTokens, stop: job.request.stop, logprobs: logprobs?[j], top: job.request.topLogprobs)
         }
+        job.done.signal()
     }
 
     /// The embedded judge's answer: its trace, then the verdict line; the letter's logprobs are 0 for the

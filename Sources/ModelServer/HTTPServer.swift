@@ -20,15 +20,6 @@ public enum HTTPResponse: Sendable {
     public static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse { .full(status: status, contentType: "application/json", body: body) }
 }
 
-/// How many connections a server holds open, read by whoever batches their requests.
-public final class ConnectionCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    public init() {}
-    public var value: Int { lock.withLock { count } }
-    func add(_ n: Int) { lock.withLock { count += n } }
-}
-
 /// A small HTTP/1.1 server on one address: a thread per connection, keep-alive, requests bounded
 /// (headers `maxHeader` bytes → 431, bodies `maxBody` bytes → 413, a client silent for `idle` seconds is
 /// dropped), anything unparsable answered 400 and closed. `handler` runs on the connection's thread.
@@ -40,17 +31,13 @@ public final class HTTPServer: @unchecked Sendable {
     private let maxHeader = 64 * 1024
     private let maxBody: Int
     private let idle: Int32 = 300_000
-    /// Connections accepted and not yet closed: clients that may send a request any moment.
-    public let connections: ConnectionCount
 
     public struct BindFailure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init(host: String, port: Int, maxBody: Int, connections: ConnectionCount = ConnectionCount(),
-                handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(BindFailure) {
+    public init(host: String, port: Int, maxBody: Int, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(BindFailure) {
         self.handler = handler
-        self.connections = connections
         self.maxBody = maxBody
         self.host = host
         var hints = addrinfo()
@@ -84,11 +71,9 @@ public final class HTTPServer: @unchecked Sendable {
             if client < 0 { if errno == EINTR || errno == ECONNABORTED || errno == EMFILE { usleep(1000) }; continue }
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            connections.add(1)
             let thread = Thread { [self] in
                 connection(client)
                 close(client)
-                connections.add(-1)
             }
             thread.stackSize = 1 << 20
             thread.start()

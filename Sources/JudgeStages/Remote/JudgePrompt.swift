@@ -22,9 +22,7 @@ public enum JudgePrompt {
 
     /// The question and both responses of a prompt filled from the default template, or nil for any other text.
     public static func parse(_ text: String) -> (question: String, a: String, b: String)? {
-        let (head, rest0) = split(template, "{question}")
-        let (afterQuestion, rest1) = split(rest0, "{response_a}")
-        let (afterA, tail) = split(rest1, "{response_b}")
+        let (head, afterQuestion, afterA, tail) = pieces
         guard text.hasPrefix(head), text.hasSuffix(tail), text.count >= head.count + tail.count else { return nil }
         let body = String(text.dropFirst(head.count).dropLast(tail.count))
         guard let q = body.range(of: afterQuestion) else { return nil }
@@ -32,6 +30,14 @@ public enum JudgePrompt {
         guard let r = responses.range(of: afterA) else { return nil }
         return (question, String(responses[..<r.lowerBound]), String(responses[r.upperBound...]))
     }
+
+    /// The default template's text around its three slots, split once.
+    static let pieces: (head: String, afterQuestion: String, afterA: String, tail: String) = {
+        let (head, rest0) = split(template, "{question}")
+        let (afterQuestion, rest1) = split(rest0, "{response_a}")
+        let (afterA, tail) = split(rest1, "{response_b}")
+        return (head, afterQuestion, afterA, tail)
+    }()
 
     static func split(_ text: String, _ slot: String) -> (String, String) {
         guard let r = text.range(of: slot) else { return (text, "") }
