@@ -24,7 +24,10 @@ enum FileIO {
 
     /// Opens a regular file for reading (following a link to one). A FIFO, device or socket is refused
     /// before any read, so it can neither block a run nor stream forever into memory.
-    static func openRegular(_ path: String) throws(StoreError) -> Int32 {
+    static func openRegular(_ path: String) throws(StoreError) -> Int32 { try openRegularWithStat(path).fd }
+
+    /// `openRegular`, also returning the file's status as opened (its size sizes the reader's buffer).
+    static func openRegularWithStat(_ path: String) throws(StoreError) -> (fd: Int32, status: stat) {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         var st = stat()
@@ -37,7 +40,7 @@ enum FileIO {
             close(fd)
             throw .notRegularFile(path: path, kind: kindName(st.st_mode))
         }
-        return fd
+        return (fd, st)
     }
 
     /// What a non-regular file is, for messages.
@@ -59,32 +62,45 @@ enum FileIO {
         return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
     }
 
+    /// The whole file. Read into a buffer of the size `fstat` reports plus one byte, so a file that did
+    /// not change while open takes one `read` and one allocation (a no-op run reads a manifest per node);
+    /// a file that grows meanwhile is still read to its end.
     static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
-        let fd = try openRegular(path)
+        let (fd, st) = try openRegularWithStat(path)
         defer { close(fd) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var result = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var count = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == result.count { result += [UInt8](repeating: 0, count: max(4096, result.count)) }
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
             if n == 0 { break }
-            result += buffer[0..<n]
+            count += n
         }
+        result.removeLast(result.count - count)
         return result
     }
 
-    /// Hashes a file without keeping it in memory.
+    /// Hashes a file without keeping it in memory: a buffer of at most 256 KiB, no larger than the file
+    /// (plus one byte, to see its end in the same `read`), so hashing many small files stays cheap.
     static func hash(_ path: String) throws(StoreError) -> (Digest, Int) {
-        let fd = try openRegular(path)
+        let (fd, st) = try openRegularWithStat(path)
         defer { close(fd) }
+        return try hash(fd, path: path, sizeHint: Int(st.st_size))
+    }
+
+    /// Hashes what is left to read of an open file (`path` is for messages).
+    static func hash(_ fd: Int32, path: String, sizeHint: Int) throws(StoreError) -> (Digest, Int) {
         var hasher = SHA256()
         var size = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        let capacity = min(max(sizeHint, 0) + 1, 1 << 18)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = read(fd, buffer.baseAddress, capacity)
             if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
             if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             size += n
         }
         return (hasher.finish(), size)
