@@ -21,6 +21,9 @@ import Glibc
 public final class ArtifactStore: ArtifactStorage {
     public let root: String
     public var location: String { root }
+    /// `objects/` and `actions/`, open for the lookups a no-op run makes per node (a manifest, its blobs'
+    /// presence): relative to them the kernel walks two path components instead of the whole root.
+    private let objectsDirectory: Int32, actionsDirectory: Int32
 
     /// `root` may be relative: it is made absolute here, once, so every path the store hands out (to shell
     /// commands running in another directory, to records) means the same file wherever it is used.
@@ -30,12 +33,23 @@ public final class ArtifactStore: ArtifactStorage {
         for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp"] {
             try FileIO.makeDirectories(self.root + "/" + dir)
         }
+        objectsDirectory = FileIO.openDirectory(self.root + "/objects")
+        actionsDirectory = FileIO.openDirectory(self.root + "/actions")
+    }
+
+    deinit {
+        for fd in [objectsDirectory, actionsDirectory] where fd != AT_FDCWD { close(fd) }
     }
 
     var tmp: String { root + "/tmp" }
 
     func objectPath(_ digest: Digest) -> String {
         "\(root)/objects/\(digest.hex.prefix(2))/\(digest.hex)"
+    }
+
+    /// `objectPath` relative to `objectsDirectory` (absolute if that could not be opened).
+    func objectLookupPath(_ digest: Digest) -> String {
+        objectsDirectory == AT_FDCWD ? objectPath(digest) : "\(digest.hex.prefix(2))/\(digest.hex)"
     }
 
     public func displayPath(of digest: Digest) -> String { objectPath(digest) }
@@ -51,7 +65,12 @@ public final class ArtifactStore: ArtifactStorage {
         "\(root)/actions/\(key.hex.prefix(2))/\(key.hex).json"
     }
 
-    public func hasObject(_ digest: Digest) -> Bool { FileIO.exists(objectPath(digest)) }
+    /// `actionPath` relative to `actionsDirectory` (absolute if that could not be opened).
+    func actionLookupPath(_ key: Digest) -> String {
+        actionsDirectory == AT_FDCWD ? actionPath(key) : "\(key.hex.prefix(2))/\(key.hex).json"
+    }
+
+    public func hasObject(_ digest: Digest) -> Bool { FileIO.exists(objectLookupPath(digest), in: objectsDirectory) }
 
     // MARK: Blobs
 
@@ -92,7 +111,7 @@ public final class ArtifactStore: ArtifactStorage {
     // MARK: Action cache
 
     public func storedManifest(for key: Digest) -> Manifest? {
-        guard let bytes = try? FileIO.readAll(actionPath(key)), let manifest = Manifest.read(bytes),
+        guard let bytes = try? FileIO.readAll(actionLookupPath(key), in: actionsDirectory), let manifest = Manifest.read(bytes),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
         return manifest
     }

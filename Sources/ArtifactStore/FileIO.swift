@@ -22,13 +22,24 @@ enum FileIO {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Whether `path`, relative to the open directory `directory`, exists.
+    static func exists(_ path: String, in directory: Int32) -> Bool { faccessat(directory, path, F_OK, 0) == 0 }
+
+    /// An open descriptor of a directory, for lookups relative to it (`AT_FDCWD` if it cannot be opened:
+    /// callers then pass absolute paths).
+    static func openDirectory(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : AT_FDCWD
+    }
+
     /// Opens a regular file for reading (following a link to one). A FIFO, device or socket is refused
     /// before any read, so it can neither block a run nor stream forever into memory.
     static func openRegular(_ path: String) throws(StoreError) -> Int32 { try openRegularWithStat(path).fd }
 
     /// `openRegular`, also returning the file's status as opened (its size sizes the reader's buffer).
-    static func openRegularWithStat(_ path: String) throws(StoreError) -> (fd: Int32, status: stat) {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    /// A relative `path` is resolved against the open directory `directory` (`AT_FDCWD`: the working one).
+    static func openRegularWithStat(_ path: String, in directory: Int32 = AT_FDCWD) throws(StoreError) -> (fd: Int32, status: stat) {
+        let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -65,8 +76,9 @@ enum FileIO {
     /// The whole file. Read into a buffer of the size `fstat` reports plus one byte, so a file that did
     /// not change while open takes one `read` and one allocation (a no-op run reads a manifest per node);
     /// a file that grows meanwhile is still read to its end.
-    static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
-        let (fd, st) = try openRegularWithStat(path)
+    /// A relative `path` is resolved against the open directory `directory`.
+    static func readAll(_ path: String, in directory: Int32 = AT_FDCWD) throws(StoreError) -> [UInt8] {
+        let (fd, st) = try openRegularWithStat(path, in: directory)
         defer { close(fd) }
         var result = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
         var count = 0
