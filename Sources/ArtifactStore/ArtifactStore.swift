@@ -10,6 +10,7 @@ import Glibc
 ///
 /// On-disk layout under the root (default `artifacts/`):
 /// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
+/// `state/<id>.digests` remembered digests of workspace files (FileDigestCache.swift) ·
 /// `locks/` per-key and run leases (LeaseLock.swift) · `resume/` checkpoints of unfinished nodes · `jobs/` batch
 /// jobs' scripts and logs · `quarantine/` corrupt blobs · `tmp/` writes in flight.
 /// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
@@ -30,7 +31,7 @@ public final class ArtifactStore: ArtifactStorage {
     public init(root: String) throws(StoreError) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         self.root = (absolute as NSString).standardizingPath
-        for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp"] {
+        for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp", "state"] {
             try FileIO.makeDirectories(self.root + "/" + dir)
         }
         objectsDirectory = FileIO.openDirectory(self.root + "/objects")
@@ -191,6 +192,14 @@ extension ArtifactStore {
             throw .corrupt(path: path, expected: digest, actual: actual, quarantined: quarantine(digest))
         }
         return path
+    }
+
+    /// The remembered digests of files in the workspace `directory`, one cache per directory:
+    /// `state/<id>.digests`, id a digest of its absolute path.
+    public func fileDigestCache(forWorkspace directory: String) -> FileDigestCache? {
+        let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        let id = Digest.of((absolute as NSString).standardizingPath).short
+        return FileDigestCache(path: "\(root)/state/\(id).digests", tmpDirectory: tmp)
     }
 
     public func resumeDirectory(for key: Digest) -> String { "\(root)/resume/\(key.hex)" }

@@ -156,6 +156,22 @@ enum FileIO {
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
+    /// The current time by the clock of the filesystem holding `tmpDirectory`: the timestamps of a file
+    /// created there and removed again (nil if none can be created). File timestamps on one device come
+    /// from one clock, which need not be this machine's (a network filesystem's server stamps them).
+    static func filesystemTime(tmpDirectory: String) -> FileDigestCache.FilesystemTime? {
+        let path = tmpDirectory + "/" + uniqueName()
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        defer { close(fd); unlink(path) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        // The older of the two, should a filesystem stamp them apart.
+        let m = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)), c = (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
+        let t = m < c ? m : c
+        return FileDigestCache.FilesystemTime(device: UInt64(st.st_dev), seconds: t.0, nanoseconds: t.1)
+    }
+
     nonisolated(unsafe) private static var counter = 0
     private static let counterLock = Mutex()
 
