@@ -112,7 +112,7 @@ public final class ArtifactStore: ArtifactStorage {
     // MARK: Action cache
 
     public func storedManifest(for key: Digest) -> Manifest? {
-        guard let bytes = try? FileIO.readAll(actionLookupPath(key), in: actionsDirectory), let manifest = Manifest.read(bytes),
+        guard let bytes = try? FileIO.readAll(actionLookupPath(key), in: actionsDirectory, atomicallyWritten: true), let manifest = Manifest.read(bytes),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
         return manifest
     }
@@ -164,7 +164,7 @@ public final class ArtifactStore: ArtifactStorage {
     }
 
     public func hasWorkflowRecord(workflow: String, keys: [String: Digest], id: String) -> Bool {
-        guard let stored = try? FileIO.readAll(workflowPath(id)) else { return false }
+        guard let stored = try? FileIO.readPrefix(workflowPath(id), count: WorkflowRecord.storedDigestPrefix) else { return false }
         return WorkflowRecord.storedDigest(in: stored) == WorkflowRecord.digest(workflow: workflow, keys: keys).hex
     }
 

@@ -75,14 +75,17 @@ enum FileIO {
 
     /// The whole file. Read into a buffer of the size `fstat` reports plus one byte, so a file that did
     /// not change while open takes one `read` and one allocation (a no-op run reads a manifest per node);
-    /// a file that grows meanwhile is still read to its end.
+    /// a file that grows meanwhile is still read to its end. With `atomicallyWritten` (the store's own
+    /// records, which are only ever renamed into place, never written in place) the read stops at that
+    /// size, saving the `read` that finds the end.
     /// A relative `path` is resolved against the open directory `directory`.
-    static func readAll(_ path: String, in directory: Int32 = AT_FDCWD) throws(StoreError) -> [UInt8] {
+    static func readAll(_ path: String, in directory: Int32 = AT_FDCWD, atomicallyWritten: Bool = false) throws(StoreError) -> [UInt8] {
         let (fd, st) = try openRegularWithStat(path, in: directory)
         defer { close(fd) }
-        var result = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        let size = Int(st.st_size)
+        var result = [UInt8](repeating: 0, count: size + 1)
         var count = 0
-        while true {
+        while !(atomicallyWritten && count == size) {
             if count == result.count { result += [UInt8](repeating: 0, count: max(4096, result.count)) }
             let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
@@ -90,6 +93,22 @@ enum FileIO {
             count += n
         }
         result.removeLast(result.count - count)
+        return result
+    }
+
+    /// At most the first `count` bytes of a file.
+    static func readPrefix(_ path: String, count: Int) throws(StoreError) -> [UInt8] {
+        let (fd, _) = try openRegularWithStat(path)
+        defer { close(fd) }
+        var result = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
+            if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
+            if n == 0 { break }
+            filled += n
+        }
+        result.removeLast(count - filled)
         return result
     }
 
