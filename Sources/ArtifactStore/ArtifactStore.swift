@@ -195,8 +195,10 @@ extension ArtifactStore {
     }
 
     /// The remembered digests of files in the workspace `directory`, one cache per directory:
-    /// `state/<id>.digests`, id a digest of its absolute path.
+    /// `state/<id>.digests`, id a digest of its absolute path. None on a network filesystem, whose
+    /// `stat` may answer from a client's attribute cache.
     public func fileDigestCache(forWorkspace directory: String) -> FileDigestCache? {
+        guard !FileIO.isNetworkFilesystem(directory) else { return nil }
         let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         let id = Digest.of((absolute as NSString).standardizingPath).short
         return FileDigestCache(path: "\(root)/state/\(id).digests", tmpDirectory: tmp)

@@ -7,15 +7,18 @@ import Glibc
 ///
 /// An entry maps a path to (device, inode, size, mtime, ctime) and the SHA-256 read under that status.
 /// It is used only while `stat` gives exactly that status, and recorded only when the file was *settled*
-/// when it was hashed: it had not changed within `settle` seconds before a timestamp taken from the store's
-/// filesystem (a file created in `tmp/`, on the same device as the file) before the read began. Any later
-/// write gives the file a newer ctime, which nobody can set back (`touch -d` sets mtime and ctime to now),
-/// so the status differs and the file is hashed again: this is the "racy git" rule, checked when an entry
-/// is made rather than when it is read. The margin also covers a write whose timestamp was taken just
-/// before ours while its bytes were still being copied, and filesystems whose timestamps are coarse.
+/// when it was read: its mtime and ctime are strictly earlier than a timestamp taken, before the read
+/// began, from the clock of the filesystem the file is on (a file created in the store's `tmp/`, on the
+/// same device). That clock stamps every later write of the file with a time no earlier than ours, so a
+/// later write changes the ctime (which nobody can set back: `touch -d` sets it to now) and the file is
+/// hashed again. A file written in the same timestamp tick as our reading is never remembered: this is
+/// git's "racy clean" rule, at the filesystem's own granularity, whatever it is (nanoseconds on ext4,
+/// two seconds on FAT). The status is also read again after hashing and must not have moved.
 ///
-/// Not covered, as in git and DVC: a system clock set back by more than the margin, and writes through a
-/// shared memory mapping that the kernel has not yet stamped.
+/// Not covered, as in git and DVC: the system clock set back, a write through a shared memory mapping
+/// that the kernel has not stamped yet, and a write in progress (stamped, bytes not yet copied) while a
+/// run reads the same file. Network filesystems are left out (`ArtifactStore.fileDigestCache`): their
+/// clients may answer `stat` from an attribute cache that `open` would have refreshed.
 ///
 /// The file (`state/<id>.digests` in the store, one per workspace directory) is written with a temp file
 /// and a rename and starts with a SHA-256 of its entries: a torn, garbled or absent file is read as empty,
@@ -41,11 +44,11 @@ public final class FileDigestCache: @unchecked Sendable {
             (self.mtime, self.mtimeNanoseconds, self.ctime, self.ctimeNanoseconds) = (mtime, mtimeNanoseconds, ctime, ctimeNanoseconds)
         }
 
-        /// Whether the file last changed more than `settle` seconds before `now` (a filesystem timestamp).
-        func isSettled(before now: FilesystemTime, settle: Double) -> Bool {
+        /// Whether the file last changed strictly before `now`, a timestamp of the same filesystem's clock.
+        func isSettled(before now: FilesystemTime) -> Bool {
             guard device == now.device else { return false }
-            let limit = Int64(now.seconds) * 1_000_000_000 + Int64(now.nanoseconds) - Int64(settle * 1e9)
-            return mtime * 1_000_000_000 + mtimeNanoseconds < limit && ctime * 1_000_000_000 + ctimeNanoseconds < limit
+            let limit = (Int64(now.seconds), Int64(now.nanoseconds))
+            return (mtime, mtimeNanoseconds) < limit && (ctime, ctimeNanoseconds) < limit
         }
     }
 
@@ -54,15 +57,13 @@ public final class FileDigestCache: @unchecked Sendable {
         var digest: Digest
     }
 
-    /// A timestamp from the store's filesystem clock, and the device it was taken on.
+    /// A timestamp from a filesystem's clock, and the device it was taken on.
     struct FilesystemTime {
         var device: UInt64, seconds: Int, nanoseconds: Int
     }
 
-    static let settleSeconds = 1.0
     let path: String
     let tmpDirectory: String
-    let settle: Double
     private let lock = Mutex()
     private var entries: [String: Entry]
     private var changed = false
@@ -70,11 +71,10 @@ public final class FileDigestCache: @unchecked Sendable {
     /// Files hashed because no entry matched, for tests and profiles.
     public private(set) var hashed = 0
 
-    /// Loads `path` (a missing or unreadable file is an empty cache). `settle` is for tests.
-    init(path: String, tmpDirectory: String, settle: Double = FileDigestCache.settleSeconds) {
+    /// Loads `path` (a missing or unreadable file is an empty cache).
+    init(path: String, tmpDirectory: String) {
         self.path = path
         self.tmpDirectory = tmpDirectory
-        self.settle = settle
         entries = (try? FileIO.readAll(path)).flatMap(Self.decode) ?? [:]
     }
 
@@ -97,7 +97,7 @@ public final class FileDigestCache: @unchecked Sendable {
         let stable = fstat(fd, &after) == 0 && Status(after) == status
         lock.withLock {
             hashed += 1
-            if stable, let now, status.isSettled(before: now, settle: settle), !name.contains("\n") {
+            if stable, let now, status.isSettled(before: now), !name.contains("\n") {
                 entries[name] = Entry(status: status, digest: digest)
                 changed = true
             } else if entries.removeValue(forKey: name) != nil {

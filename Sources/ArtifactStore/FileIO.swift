@@ -1,3 +1,4 @@
+import CGlibc
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -189,6 +190,15 @@ enum FileIO {
         let m = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)), c = (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
         let t = m < c ? m : c
         return FileDigestCache.FilesystemTime(device: UInt64(st.st_dev), seconds: t.0, nanoseconds: t.1)
+    }
+
+    /// Whether `path` is on NFS, SMB/CIFS or FUSE (sshfs and the like): filesystems whose clients may
+    /// answer `stat` from a cache of attributes (`statfs` magic numbers from linux/magic.h).
+    static func isNetworkFilesystem(_ path: String) -> Bool {
+        var type = 0
+        guard jf_filesystem_type(path, &type) == 0 else { return true }
+        let networked: Set<UInt32> = [0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546]
+        return networked.contains(UInt32(truncatingIfNeeded: type))
     }
 
     nonisolated(unsafe) private static var counter = 0

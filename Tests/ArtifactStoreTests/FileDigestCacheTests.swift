@@ -3,18 +3,15 @@ import Foundation
 import Testing
 
 /// The remembered digests of workspace files: an entry is used only while the file's status is exactly
-/// the one it was hashed under, a file that changed too recently is never remembered, and a damaged
-/// cache file only costs a rehash.
+/// the one it was hashed under, a file stamped no earlier than the clock reading is never remembered, and
+/// a damaged cache file only costs a rehash.
 @Suite struct FileDigestCacheTests {
     let directory = temporaryDirectory()
     var cachePath: String { directory + "/state.digests" }
 
     init() { try? FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true) }
 
-    /// A cache over `directory`; `settle: 0` remembers any file last changed before the clock reading.
-    func cache(settle: Double = 0) -> FileDigestCache {
-        FileDigestCache(path: cachePath, tmpDirectory: directory + "/tmp", settle: settle)
-    }
+    func cache() -> FileDigestCache { FileDigestCache(path: cachePath, tmpDirectory: directory + "/tmp") }
 
     func write(_ name: String, _ text: String) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
@@ -52,17 +49,33 @@ import Testing
         #expect(second.hashed == 1)
     }
 
-    @Test func aFileChangedWithinTheSettleMarginIsNeverRemembered() throws {
+    @Test func onlyAFileStampedStrictlyBeforeTheClockReadingOnTheSameDeviceIsSettled() {
+        let now = FileDigestCache.FilesystemTime(device: 7, seconds: 100, nanoseconds: 500)
+        func status(m: (Int64, Int64), c: (Int64, Int64), device: UInt64 = 7) -> FileDigestCache.Status {
+            FileDigestCache.Status(device: device, inode: 1, size: 4, mtime: m.0, mtimeNanoseconds: m.1, ctime: c.0, ctimeNanoseconds: c.1)
+        }
+        #expect(status(m: (100, 499), c: (100, 499)).isSettled(before: now))
+        #expect(status(m: (99, 999_999_999), c: (100, 0)).isSettled(before: now))
+        // The same tick as the reading: a write right after it could carry the same timestamps.
+        #expect(!status(m: (100, 499), c: (100, 500)).isSettled(before: now))
+        #expect(!status(m: (100, 500), c: (100, 499)).isSettled(before: now))
+        // An mtime set into the future, a ctime after the reading, another filesystem's clock.
+        #expect(!status(m: (200, 0), c: (100, 0)).isSettled(before: now))
+        #expect(!status(m: (100, 0), c: (101, 0)).isSettled(before: now))
+        #expect(!status(m: (1, 0), c: (1, 0), device: 8).isSettled(before: now))
+    }
+
+    @Test func aFileRewrittenRightAfterItWasHashedIsHashedAgain() throws {
         try write("out.txt", "aaaa")
-        let first = cache(settle: FileDigestCache.settleSeconds)
+        let first = cache()
         #expect(first.digest(of: directory + "/out.txt", name: "out.txt") == Digest.of("aaaa"))
         first.save()
-        // Rewritten in the same second with the same size: still seen, since nothing was remembered.
+        // Rewritten at once with the same size; whether or not the first read was remembered, the
+        // rewrite's ctime is no earlier than that read's clock reading, so the status differs.
         try write("out.txt", "bbbb")
-        let second = cache(settle: FileDigestCache.settleSeconds)
+        let second = cache()
         #expect(second.digest(of: directory + "/out.txt", name: "out.txt") == Digest.of("bbbb"))
         #expect(second.hashed == 1)
-        #expect(!FileManager.default.fileExists(atPath: cachePath))
     }
 
     @Test func aCorruptCacheFileIsIgnoredAndRebuilt() throws {
