@@ -16,8 +16,8 @@ import Glibc
 /// two seconds on FAT). The status is also read again after hashing and must not have moved.
 ///
 /// Not covered, as in git and DVC: the system clock set back, a write through a shared memory mapping
-/// that the kernel has not stamped yet, and a write in progress (stamped, bytes not yet copied) while a
-/// run reads the same file. Network filesystems are left out (`ArtifactStore.fileDigestCache`): their
+/// that the kernel has not stamped yet, a write in progress (stamped, bytes not yet copied) while a run
+/// reads the same file, and a power loss that keeps a file's new timestamps but loses its new bytes. Network filesystems are left out (`ArtifactStore.fileDigestCache`): their
 /// clients may answer `stat` from an attribute cache that `open` would have refreshed.
 ///
 /// The file (`state/<id>.digests` in the store, one per workspace directory) is written with a temp file
