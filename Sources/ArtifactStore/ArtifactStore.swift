@@ -25,6 +25,11 @@ public final class ArtifactStore: ArtifactStorage {
     /// `objects/` and `actions/`, open for the lookups a no-op run makes per node (a manifest, its blobs'
     /// presence): relative to them the kernel walks two path components instead of the whole root.
     private let objectsDirectory: Int32, actionsDirectory: Int32
+    /// Blobs this process has seen present and not moved or deleted since: a no-op run checks every
+    /// manifest's blobs, and many share one (the empty log of every quiet shell stage). Deleting a blob
+    /// is `gc`'s, which no run overlaps (run leases); quarantining goes through this type.
+    nonisolated(unsafe) private var present = Set<Digest>()
+    private let presentLock = Mutex()
 
     /// `root` may be relative: it is made absolute here, once, so every path the store hands out (to shell
     /// commands running in another directory, to records) means the same file wherever it is used.
@@ -71,7 +76,15 @@ public final class ArtifactStore: ArtifactStorage {
         actionsDirectory == AT_FDCWD ? actionPath(key) : "\(key.hex.prefix(2))/\(key.hex).json"
     }
 
-    public func hasObject(_ digest: Digest) -> Bool { FileIO.exists(objectLookupPath(digest), in: objectsDirectory) }
+    public func hasObject(_ digest: Digest) -> Bool {
+        if presentLock.withLock({ present.contains(digest) }) { return true }
+        guard FileIO.exists(objectLookupPath(digest), in: objectsDirectory) else { return false }
+        presentLock.withLock { _ = present.insert(digest) }
+        return true
+    }
+
+    /// Drops a blob from the ones known present (it is being moved or deleted).
+    func forgetPresence(_ digest: Digest) { presentLock.withLock { _ = present.remove(digest) } }
 
     // MARK: Blobs
 
@@ -105,6 +118,7 @@ public final class ArtifactStore: ArtifactStorage {
     /// (a read-only store), in which case it is still where it was.
     @discardableResult
     public func quarantine(_ digest: Digest) -> Bool {
+        forgetPresence(digest)
         let destination = "\(root)/quarantine/\(digest.hex)-\(FileIO.uniqueName())"
         return Glibc.rename(objectPath(digest), destination) == 0
     }
@@ -112,7 +126,7 @@ public final class ArtifactStore: ArtifactStorage {
     // MARK: Action cache
 
     public func storedManifest(for key: Digest) -> Manifest? {
-        guard let bytes = try? FileIO.readAll(actionLookupPath(key), in: actionsDirectory, atomicallyWritten: true), let manifest = Manifest.read(bytes),
+        guard let bytes = try? FileIO.readRecord(actionLookupPath(key), in: actionsDirectory), let manifest = Manifest.read(bytes),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
         return manifest
     }

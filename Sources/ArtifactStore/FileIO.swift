@@ -97,6 +97,26 @@ enum FileIO {
         return result
     }
 
+    /// One of the store's own records (a manifest), which are only ever renamed into place: one `read` into
+    /// a buffer larger than nearly all of them, and its end is the file's end when it comes back short (a
+    /// short read of a regular file is its end on Linux; were it not, the record would not parse and would
+    /// count as absent, never as something else). A record that fills the buffer, or what is not a
+    /// regular file, takes `readAll`'s path with its checks. A relative `path` is resolved against `directory`.
+    static func readRecord(_ path: String, in directory: Int32) throws(StoreError) -> [UInt8] {
+        let capacity = 16 << 10
+        let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var n = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            repeat { n = read(fd, buffer.baseAddress, capacity) } while n < 0 && errno == EINTR
+            count = max(n, 0)
+        }
+        let code = errno
+        close(fd)
+        if n < 0 { throw .io(path: path, operation: "read", errno: code) }
+        return n < capacity ? bytes : try readAll(path, in: directory, atomicallyWritten: true)
+    }
+
     /// At most the first `count` bytes of a file.
     static func readPrefix(_ path: String, count: Int) throws(StoreError) -> [UInt8] {
         let (fd, _) = try openRegularWithStat(path)
