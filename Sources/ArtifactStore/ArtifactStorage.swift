@@ -69,6 +69,9 @@ public protocol ArtifactStorage: ActionCache {
     func availableBytes() -> Int?
     /// Makes everything written so far durable against a power loss (the end of a run calls it).
     func persist()
+    /// Where the digests of files in a workspace directory are remembered by their status; nil: nowhere,
+    /// every file is hashed each time it is checked.
+    func fileDigestCache(forWorkspace directory: String) -> FileDigestCache?
 }
 
 /// The read-only view of the action cache that deciding staleness needs.
@@ -81,6 +84,8 @@ public protocol ActionCache: AnyObject, Sendable {
 public protocol StoreLease: AnyObject, Sendable {}
 
 extension ArtifactStorage {
+    public func fileDigestCache(forWorkspace directory: String) -> FileDigestCache? { nil }
+
     /// The manifest recorded for a key, if it exists and every blob it names is present: each output,
     /// every file of each directory output (its tree blob is read and verified), and the run's log. A
     /// blob quarantined as corrupt therefore makes its producer rerun, wherever it sat.

@@ -100,7 +100,7 @@ extension ArtifactStore {
                 } else {
                     report.removedObjects += 1
                     report.freedBytes += FileIO.fileSize(objectPath(digest)) ?? 0
-                    if !dryRun { unlink(objectPath(digest)) }
+                    if !dryRun { forgetPresence(digest); unlink(objectPath(digest)) }
                 }
             }
         }

@@ -10,6 +10,7 @@ import Glibc
 ///
 /// On-disk layout under the root (default `artifacts/`):
 /// `objects/ab/<hex>` blobs · `actions/ab/<key>.json` manifests · `workflows/<id>.json` latest runs ·
+/// `state/<id>.digests` remembered digests of workspace files (FileDigestCache.swift) ·
 /// `locks/` per-key and run leases (LeaseLock.swift) · `resume/` checkpoints of unfinished nodes · `jobs/` batch
 /// jobs' scripts and logs · `quarantine/` corrupt blobs · `tmp/` writes in flight.
 /// Every write is a temp file renamed into place, so a killed process never leaves a half-written record,
@@ -21,21 +22,40 @@ import Glibc
 public final class ArtifactStore: ArtifactStorage {
     public let root: String
     public var location: String { root }
+    /// `objects/` and `actions/`, open for the lookups a no-op run makes per node (a manifest, its blobs'
+    /// presence): relative to them the kernel walks two path components instead of the whole root.
+    private let objectsDirectory: Int32, actionsDirectory: Int32
+    /// Blobs this process has seen present and not moved or deleted since: a no-op run checks every
+    /// manifest's blobs, and many share one (the empty log of every quiet shell stage). Deleting a blob
+    /// is `gc`'s, which no run overlaps (run leases); quarantining goes through this type.
+    nonisolated(unsafe) private var present = Set<Digest>()
+    private let presentLock = Mutex()
 
     /// `root` may be relative: it is made absolute here, once, so every path the store hands out (to shell
     /// commands running in another directory, to records) means the same file wherever it is used.
     public init(root: String) throws(StoreError) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         self.root = (absolute as NSString).standardizingPath
-        for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp"] {
+        for dir in ["objects", "actions", "workflows", "locks", "quarantine", "tmp", "state"] {
             try FileIO.makeDirectories(self.root + "/" + dir)
         }
+        objectsDirectory = FileIO.openDirectory(self.root + "/objects")
+        actionsDirectory = FileIO.openDirectory(self.root + "/actions")
+    }
+
+    deinit {
+        for fd in [objectsDirectory, actionsDirectory] where fd != AT_FDCWD { close(fd) }
     }
 
     var tmp: String { root + "/tmp" }
 
     func objectPath(_ digest: Digest) -> String {
         "\(root)/objects/\(digest.hex.prefix(2))/\(digest.hex)"
+    }
+
+    /// `objectPath` relative to `objectsDirectory` (absolute if that could not be opened).
+    func objectLookupPath(_ digest: Digest) -> String {
+        objectsDirectory == AT_FDCWD ? objectPath(digest) : "\(digest.hex.prefix(2))/\(digest.hex)"
     }
 
     public func displayPath(of digest: Digest) -> String { objectPath(digest) }
@@ -51,7 +71,20 @@ public final class ArtifactStore: ArtifactStorage {
         "\(root)/actions/\(key.hex.prefix(2))/\(key.hex).json"
     }
 
-    public func hasObject(_ digest: Digest) -> Bool { FileIO.exists(objectPath(digest)) }
+    /// `actionPath` relative to `actionsDirectory` (absolute if that could not be opened).
+    func actionLookupPath(_ key: Digest) -> String {
+        actionsDirectory == AT_FDCWD ? actionPath(key) : "\(key.hex.prefix(2))/\(key.hex).json"
+    }
+
+    public func hasObject(_ digest: Digest) -> Bool {
+        if presentLock.withLock({ present.contains(digest) }) { return true }
+        guard FileIO.exists(objectLookupPath(digest), in: objectsDirectory) else { return false }
+        presentLock.withLock { _ = present.insert(digest) }
+        return true
+    }
+
+    /// Drops a blob from the ones known present (it is being moved or deleted).
+    func forgetPresence(_ digest: Digest) { presentLock.withLock { _ = present.remove(digest) } }
 
     // MARK: Blobs
 
@@ -85,6 +118,7 @@ public final class ArtifactStore: ArtifactStorage {
     /// (a read-only store), in which case it is still where it was.
     @discardableResult
     public func quarantine(_ digest: Digest) -> Bool {
+        forgetPresence(digest)
         let destination = "\(root)/quarantine/\(digest.hex)-\(FileIO.uniqueName())"
         return Glibc.rename(objectPath(digest), destination) == 0
     }
@@ -92,7 +126,7 @@ public final class ArtifactStore: ArtifactStorage {
     // MARK: Action cache
 
     public func storedManifest(for key: Digest) -> Manifest? {
-        guard let bytes = try? FileIO.readAll(actionPath(key)), let manifest = Manifest.read(bytes),
+        guard let bytes = try? FileIO.readRecord(actionLookupPath(key), in: actionsDirectory), let manifest = Manifest.read(bytes),
               manifest.formatVersion == Manifest.currentFormat, manifest.key == key else { return nil }
         return manifest
     }
@@ -144,7 +178,7 @@ public final class ArtifactStore: ArtifactStorage {
     }
 
     public func hasWorkflowRecord(workflow: String, keys: [String: Digest], id: String) -> Bool {
-        guard let stored = try? FileIO.readAll(workflowPath(id)) else { return false }
+        guard let stored = try? FileIO.readPrefix(workflowPath(id), count: WorkflowRecord.storedDigestPrefix) else { return false }
         return WorkflowRecord.storedDigest(in: stored) == WorkflowRecord.digest(workflow: workflow, keys: keys).hex
     }
 
@@ -172,6 +206,16 @@ extension ArtifactStore {
             throw .corrupt(path: path, expected: digest, actual: actual, quarantined: quarantine(digest))
         }
         return path
+    }
+
+    /// The remembered digests of files in the workspace `directory`, one cache per directory:
+    /// `state/<id>.digests`, id a digest of its absolute path. None on a network filesystem, whose
+    /// `stat` may answer from a client's attribute cache.
+    public func fileDigestCache(forWorkspace directory: String) -> FileDigestCache? {
+        guard !FileIO.isNetworkFilesystem(directory) else { return nil }
+        let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        let id = Digest.of((absolute as NSString).standardizingPath).short
+        return FileDigestCache(path: "\(root)/state/\(id).digests", tmpDirectory: tmp)
     }
 
     public func resumeDirectory(for key: Digest) -> String { "\(root)/resume/\(key.hex)" }

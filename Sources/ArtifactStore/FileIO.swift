@@ -1,3 +1,4 @@
+import CGlibc
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,10 +23,24 @@ enum FileIO {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Whether `path`, relative to the open directory `directory`, exists.
+    static func exists(_ path: String, in directory: Int32) -> Bool { faccessat(directory, path, F_OK, 0) == 0 }
+
+    /// An open descriptor of a directory, for lookups relative to it (`AT_FDCWD` if it cannot be opened:
+    /// callers then pass absolute paths).
+    static func openDirectory(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : AT_FDCWD
+    }
+
     /// Opens a regular file for reading (following a link to one). A FIFO, device or socket is refused
     /// before any read, so it can neither block a run nor stream forever into memory.
-    static func openRegular(_ path: String) throws(StoreError) -> Int32 {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    static func openRegular(_ path: String) throws(StoreError) -> Int32 { try openRegularWithStat(path).fd }
+
+    /// `openRegular`, also returning the file's status as opened (its size sizes the reader's buffer).
+    /// A relative `path` is resolved against the open directory `directory` (`AT_FDCWD`: the working one).
+    static func openRegularWithStat(_ path: String, in directory: Int32 = AT_FDCWD) throws(StoreError) -> (fd: Int32, status: stat) {
+        let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -37,7 +52,7 @@ enum FileIO {
             close(fd)
             throw .notRegularFile(path: path, kind: kindName(st.st_mode))
         }
-        return fd
+        return (fd, st)
     }
 
     /// What a non-regular file is, for messages.
@@ -59,32 +74,85 @@ enum FileIO {
         return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
     }
 
-    static func readAll(_ path: String) throws(StoreError) -> [UInt8] {
-        let fd = try openRegular(path)
+    /// The whole file. Read into a buffer of the size `fstat` reports plus one byte, so a file that did
+    /// not change while open takes one `read` and one allocation (a no-op run reads a manifest per node);
+    /// a file that grows meanwhile is still read to its end. With `atomicallyWritten` (the store's own
+    /// records, which are only ever renamed into place, never written in place) the read stops at that
+    /// size, saving the `read` that finds the end.
+    /// A relative `path` is resolved against the open directory `directory`.
+    static func readAll(_ path: String, in directory: Int32 = AT_FDCWD, atomicallyWritten: Bool = false) throws(StoreError) -> [UInt8] {
+        let (fd, st) = try openRegularWithStat(path, in: directory)
         defer { close(fd) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let size = Int(st.st_size)
+        var result = [UInt8](repeating: 0, count: size + 1)
+        var count = 0
+        while !(atomicallyWritten && count == size) {
+            if count == result.count { result += [UInt8](repeating: 0, count: max(4096, result.count)) }
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
             if n == 0 { break }
-            result += buffer[0..<n]
+            count += n
         }
+        result.removeLast(result.count - count)
         return result
     }
 
-    /// Hashes a file without keeping it in memory.
-    static func hash(_ path: String) throws(StoreError) -> (Digest, Int) {
-        let fd = try openRegular(path)
+    /// One of the store's own records (a manifest), which are only ever renamed into place: one `read` into
+    /// a buffer larger than nearly all of them, and its end is the file's end when it comes back short (a
+    /// short read of a regular file is its end on Linux; were it not, the record would not parse and would
+    /// count as absent, never as something else). A record that fills the buffer, or what is not a
+    /// regular file, takes `readAll`'s path with its checks. A relative `path` is resolved against `directory`.
+    static func readRecord(_ path: String, in directory: Int32) throws(StoreError) -> [UInt8] {
+        let capacity = 16 << 10
+        let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var n = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            repeat { n = read(fd, buffer.baseAddress, capacity) } while n < 0 && errno == EINTR
+            count = max(n, 0)
+        }
+        let code = errno
+        close(fd)
+        if n < 0 { throw .io(path: path, operation: "read", errno: code) }
+        return n < capacity ? bytes : try readAll(path, in: directory, atomicallyWritten: true)
+    }
+
+    /// At most the first `count` bytes of a file.
+    static func readPrefix(_ path: String, count: Int) throws(StoreError) -> [UInt8] {
+        let (fd, _) = try openRegularWithStat(path)
         defer { close(fd) }
-        var hasher = SHA256()
-        var size = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 18)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        var result = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
             if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
             if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            filled += n
+        }
+        result.removeLast(count - filled)
+        return result
+    }
+
+    /// Hashes a file without keeping it in memory: a buffer of at most 256 KiB, no larger than the file
+    /// (plus one byte, to see its end in the same `read`), so hashing many small files stays cheap.
+    static func hash(_ path: String) throws(StoreError) -> (Digest, Int) {
+        let (fd, st) = try openRegularWithStat(path)
+        defer { close(fd) }
+        return try hash(fd, path: path, sizeHint: Int(st.st_size))
+    }
+
+    /// Hashes what is left to read of an open file (`path` is for messages).
+    static func hash(_ fd: Int32, path: String, sizeHint: Int) throws(StoreError) -> (Digest, Int) {
+        var hasher = SHA256()
+        var size = 0
+        let capacity = min(max(sizeHint, 0) + 1, 1 << 18)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, capacity)
+            if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "read", errno: errno) }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             size += n
         }
         return (hasher.finish(), size)
@@ -126,6 +194,31 @@ enum FileIO {
         let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// The current time by the clock of the filesystem holding `tmpDirectory`: the timestamps of a file
+    /// created there and removed again (nil if none can be created). File timestamps on one device come
+    /// from one clock, which need not be this machine's (a network filesystem's server stamps them).
+    static func filesystemTime(tmpDirectory: String) -> FileDigestCache.FilesystemTime? {
+        let path = tmpDirectory + "/" + uniqueName()
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        defer { close(fd); unlink(path) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        // The older of the two, should a filesystem stamp them apart.
+        let m = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)), c = (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
+        let t = m < c ? m : c
+        return FileDigestCache.FilesystemTime(device: UInt64(st.st_dev), seconds: t.0, nanoseconds: t.1)
+    }
+
+    /// Whether `path` is on NFS, SMB/CIFS or FUSE (sshfs and the like): filesystems whose clients may
+    /// answer `stat` from a cache of attributes (`statfs` magic numbers from linux/magic.h).
+    static func isNetworkFilesystem(_ path: String) -> Bool {
+        var type = 0
+        guard jf_filesystem_type(path, &type) == 0 else { return true }
+        let networked: Set<UInt32> = [0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546]
+        return networked.contains(UInt32(truncatingIfNeeded: type))
     }
 
     nonisolated(unsafe) private static var counter = 0

@@ -95,6 +95,9 @@ public struct WorkflowRecord: Codable, Sendable, Equatable {
         return Digest.of(text)
     }
 
+    /// How many bytes of an encoded record `storedDigest(in:)` needs.
+    static let storedDigestPrefix = "{\"digest\":\"".utf8.count + 65
+
     /// The `digest` an encoded record starts with, read without decoding the record.
     static func storedDigest(in bytes: [UInt8]) -> String? {
         let marker = Array("{\"digest\":\"".utf8)

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 
 int jf_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
              int stdin_fd, int stdout_fd, int stderr_fd, int new_group, pid_t *pid) {
@@ -89,3 +90,10 @@ int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], 
 }
 
 int jf_syncfs(int fd) { return syncfs(fd); }
+
+int jf_filesystem_type(const char *path, long *type) {
+    struct statfs fs;
+    if (statfs(path, &fs) != 0) return -1;
+    *type = (long)fs.f_type;
+    return 0;
+}

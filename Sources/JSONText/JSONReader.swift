@@ -103,14 +103,19 @@ struct JSONReader {
             return String(validating: slice, as: UTF8.self)
         }
         var out = Array(bytes[start..<at])
+        out.reserveCapacity(out.count + 64)
         while at < bytes.count {
+            // Runs between escapes are copied whole (the encoder escapes every "/" of a path).
+            let run = at
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 { at += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<at]))
+            guard at < bytes.count else { return nil }
             let c = bytes[at]
             if c == UInt8(ascii: "\"") {
                 at += 1
                 return String(validating: out, as: UTF8.self)
             }
-            guard c >= 0x20 else { return nil }
-            if c != UInt8(ascii: "\\") { out.append(c); at += 1; continue }
+            guard c == UInt8(ascii: "\\") else { return nil }
             at += 1
             guard at < bytes.count else { return nil }
             let e = bytes[at]

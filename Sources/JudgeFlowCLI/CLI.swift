@@ -132,7 +132,8 @@ public enum CLI {
     static func plan(_ graph: Graph, store: ArtifactStore, id: String) throws(CLIError) -> [(name: String, decision: Decision)] {
         do {
             let previous = try store.workflowRecord(id: id)
-            return try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory), previous: previous)
+            return try graph.plan(cache: store, workspace: DiskWorkspace(directory: graph.workflow.directory,
+                                                           digestCache: store.fileDigestCache(forWorkspace: graph.workflow.directory)), previous: previous)
         } catch { throw .store(error) }
     }
 

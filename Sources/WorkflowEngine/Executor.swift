@@ -61,7 +61,8 @@ public final class Executor: @unchecked Sendable {
                 workspace: (any Workspace)? = nil, executions: [any NodeExecution] = []) {
         self.graph = graph
         self.store = store
-        self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory)
+        self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory,
+                                                    digestCache: store.fileDigestCache(forWorkspace: graph.workflow.directory))
         self.options = options
         self.reporter = reporter
         self.workflowID = workflowID
@@ -200,6 +201,7 @@ public final class Executor: @unchecked Sendable {
             try store.updateWorkflowRecord(workflow: graph.workflow.file, nodes: decided.mapValues(\.record).merging(kept) { a, _ in a },
                                            id: workflowID)
         }
+        workspace.saveDigests()
         if outcomes.values.contains(where: { if case .ran = $0 { true } else { false } }) { store.persist() }
         var named: [String: NodeOutcome] = [:]
         for (i, o) in outcomes { named[graph.nodes[i].name] = o }

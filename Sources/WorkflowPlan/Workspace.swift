@@ -8,15 +8,28 @@ public protocol Workspace: AnyObject {
     var directory: String { get }
     /// The digest of a file a node reads; a missing or non-regular file throws.
     func digest(of path: String) throws(StoreError) -> Digest
-    /// The digest of a file as it is now, nil if missing or unreadable. Never cached: restores change it.
+    /// The digest of a file as it is now, nil if missing or unreadable. Not kept for the run (restores
+    /// change it); a `FileDigestCache` may answer it from the file's unchanged status.
     func currentDigest(of path: String) -> Digest?
+    /// Keeps what was learnt about files for the next run (the end of a run calls it).
+    func saveDigests()
+}
+
+extension Workspace {
+    public func saveDigests() {}
 }
 
 public final class DiskWorkspace: Workspace {
     public let directory: String
     private var digests: [String: Digest] = [:]
+    /// Remembers the digests of the files `currentDigest` checks (the outputs stages write into the
+    /// workspace), so an unchanged file is not rehashed every run.
+    private let outputDigests: FileDigestCache?
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String, digestCache: FileDigestCache? = nil) {
+        self.directory = directory
+        outputDigests = digestCache
+    }
 
     public func digest(of path: String) throws(StoreError) -> Digest {
         if let d = digests[path] { return d }
@@ -25,7 +38,12 @@ public final class DiskWorkspace: Workspace {
         return d
     }
 
-    public func currentDigest(of path: String) -> Digest? { try? ArtifactStore.hashFile(directory + "/" + path).0 }
+    public func currentDigest(of path: String) -> Digest? {
+        if let outputDigests { return outputDigests.digest(of: directory + "/" + path, name: path) }
+        return try? ArtifactStore.hashFile(directory + "/" + path).0
+    }
+
+    public func saveDigests() { outputDigests?.save() }
 }
 
 /// Workspace files as a table, for tests.

@@ -48,7 +48,13 @@ struct StageExpansion {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+        // ASCII names (nearly all) are checked byte by byte; Character properties only for the rest.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            return !name.isEmpty && name.utf8.allSatisfy { b in
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D
+            }
+        }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
     mutating func expandGroup(_ group: YAMLNode.Entry, variables: [String: Value]) {

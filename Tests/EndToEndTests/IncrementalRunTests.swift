@@ -85,6 +85,20 @@ func layeredProject() -> Project {
         #expect(p.read("out/top_1.txt") == before)
     }
 
+    @Test func anOutputEditedAfterItsDigestWasRememberedIsStillRestored() {
+        let p = layeredProject()
+        p.judgeflow("run", "wf.yaml")
+        let before = p.read("out/top_1.txt")!
+        // Past the filesystem's timestamp tick, so this no-op remembers every output's digest.
+        usleep(50_000)
+        #expect(p.judgeflow("run", "wf.yaml").counts?.ran == 0)
+        // The same size, in place, right after: only the file's ctime tells it changed.
+        p.write("out/top_1.txt", String(before.reversed()))
+        let again = p.judgeflow("run", "wf.yaml")
+        #expect(again.counts?.ran == 0)
+        #expect(p.read("out/top_1.txt") == before)
+    }
+
     @Test func dryRunExplainsWithoutRunning() {
         let p = layeredProject()
         let dry = p.judgeflow("run", "wf.yaml", "--dry-run")

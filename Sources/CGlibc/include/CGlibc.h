@@ -1,6 +1,6 @@
 // The glibc calls JudgeFlow needs that are GNU extensions the Swift importer does not show: posix_spawn's
 // file actions that set a child's working directory and close every inherited descriptor above stderr
-// (Foundation's Process costs tens of milliseconds a spawn here; posix_spawn about one), and syncfs.
+// (Foundation's Process costs tens of milliseconds a spawn here; posix_spawn about one), syncfs, and statfs.
 #ifndef CGLIBC_H
 #define CGLIBC_H
 #include <sys/types.h>
@@ -19,4 +19,8 @@ int jf_spawn_tethered(const char *path, char *const argv[], char *const envp[], 
 
 /// syncfs(2): flushes the filesystem holding `fd` to stable storage; returns 0 or -1 with errno set.
 int jf_syncfs(int fd);
+
+/// statfs(2)'s `f_type` of the filesystem holding `path` (a magic number from linux/magic.h) in `*type`;
+/// returns 0 or -1 with errno set.
+int jf_filesystem_type(const char *path, long *type);
 #endif
