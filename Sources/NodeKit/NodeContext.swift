@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a running node sees: its params (defaults filled in), its inputs as read-only paths, where to
 /// write its outputs, and callbacks for log lines and progress. Created by the engine per execution.
 public struct NodeContext: Sendable {
@@ -5,11 +7,12 @@ public struct NodeContext: Sendable {
     public var params: [String: Value]
     /// Input name → artifacts in the order written (a file path, or a directory for tree outputs).
     public var inputs: [String: [InputArtifact]]
-    /// Write each output as `outputDirectory/<output name>`.
+    /// Write each output as `outputDirectory/<output name>` (or name an existing file with `provideOutput`).
     public var outputDirectory: String
     /// The workflow's directory (shell nodes run here).
     public var workspace: String
-    /// Scratch space that is deleted after the run.
+    /// Scratch space that is deleted after the run; `makeScratchDirectory()` creates it when a node first
+    /// needs it (most nodes never do, and a directory costs a new inode per execution).
     public var scratchDirectory: String
     /// Kept across attempts of this same node key until it succeeds: periodic checkpoints go here so a
     /// killed run resumes instead of starting over (the node creates it when it first writes there).
@@ -18,12 +21,20 @@ public struct NodeContext: Sendable {
     /// How many threads the node may use; outputs must not depend on it.
     public var threads: Int
     public var log: @Sendable (String) -> Void
+    /// A file holding the node's log that the node may append raw output to (a command's standard error,
+    /// opened with `O_APPEND`), or nil: then text goes through `log`.
+    public var logFile: String?
+    /// Names an existing file or directory as output `name`: the engine stores it from there, as if it had
+    /// been written under `outputDirectory` (a shell stage's workspace outputs, without a copy).
+    public var provideOutput: @Sendable (_ name: String, _ path: String) -> Void
     /// Fraction done in 0…1 and a short note, shown on the node's progress line.
     public var progress: @Sendable (Double, String) -> Void
 
     public init(nodeName: String, params: [String: Value], inputs: [String: [InputArtifact]], outputDirectory: String,
                 workspace: String, scratchDirectory: String, resumeDirectory: String = "", threads: Int,
-                log: @escaping @Sendable (String) -> Void, progress: @escaping @Sendable (Double, String) -> Void) {
+                log: @escaping @Sendable (String) -> Void, logFile: String? = nil,
+                provideOutput: @escaping @Sendable (_ name: String, _ path: String) -> Void = { _, _ in },
+                progress: @escaping @Sendable (Double, String) -> Void) {
         self.nodeName = nodeName
         self.params = params
         self.inputs = inputs
@@ -33,7 +44,15 @@ public struct NodeContext: Sendable {
         self.resumeDirectory = resumeDirectory
         self.threads = threads
         self.log = log
+        self.logFile = logFile
+        self.provideOutput = provideOutput
         self.progress = progress
+    }
+
+    /// Creates the scratch directory (if it is not there yet) and returns its path.
+    public func makeScratchDirectory() throws -> String {
+        try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
+        return scratchDirectory
     }
 
     /// The single artifact of a one-artifact input.

@@ -15,7 +15,7 @@ extension Executor {
         let key = inputs.key
         let started = Date()
         var workDirectory: String?
-        defer { if let workDirectory { store.removeWorkDirectory(workDirectory) } }
+        defer { if let workDirectory { workDirectories.give(workDirectory) } }
         do {
             // A Slurm job's node: its driver holds the key's lock and this process renews it too. If the
             // driver died and its lock lapsed before the job started, the job takes the lock itself.
@@ -25,12 +25,12 @@ extension Executor {
                 try restore(graph.restores(i, manifest: manifest, workspace: workspace), from: manifest)
                 return Completion(node: i, outcome: .builtElsewhere, outputs: manifest.outputs)
             }
-            let work = try store.makeWorkDirectory()
+            let work = try workDirectories.take()
             workDirectory = work
+            // `out/` is there; the scratch directory is made only by a node that asks (`makeScratchDirectory`).
             let outDir = work + "/out", scratch = work + "/scratch", logPath = work + "/node.log"
-            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let log = LogSink(path: logPath)
+            let provided = ProvidedOutputs()
 
             var artifacts: [String: [InputArtifact]] = [:]
             for (name, refs) in upstream {
@@ -47,7 +47,8 @@ extension Executor {
             let context = NodeContext(nodeName: node.name, params: node.params, inputs: artifacts, outputDirectory: outDir,
                                       workspace: workspace.directory, scratchDirectory: scratch,
                                       resumeDirectory: store.resumeDirectory(for: key),
-                                      threads: threads, log: { log.write($0) },
+                                      threads: threads, log: { log.write($0) }, logFile: logPath,
+                                      provideOutput: { provided.set($0, $1) },
                                       progress: { reporter.progress(name, fraction: $0, note: $1) })
             // The node's own error comes first; a log that could not be written (a full disk) fails it too.
             func failed(_ error: String) -> Completion {
@@ -64,14 +65,14 @@ extension Executor {
             if let logFailure = log.failure { return failed("writing the node's log: \(logFailure)") }
             var outs: [String: OutputRef] = [:]
             for output in node.outputs {
-                let path = outDir + "/" + output
+                let path = provided[output] ?? outDir + "/" + output
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
                     return failed(NodeError.missingOutput(output).description)
                 }
                 do { outs[output] = isDir.boolValue ? try store.putDirectory(path) : try store.putFile(path) } catch {
-                    // Name files by their place in the output, not by the work directory they sit in.
-                    return failed("storing output '\(output)': " + "\(error)".replacingOccurrences(of: outDir + "/", with: ""))
+                    // Name files by their place in the output, not by the directory they sit in.
+                    return failed("storing output '\(output)': " + "\(error)".replacingOccurrences(of: path, with: output))
                 }
             }
             let logDigest = try store.put(log.bytes())
@@ -97,6 +98,14 @@ extension Executor {
         guard let bytes = FileManager.default.contents(atPath: path), let digest = try? store.put(Array(bytes)) else { return nil }
         return store.displayPath(of: digest)
     }
+}
+
+/// Outputs a node named as existing files (`NodeContext.provideOutput`), set from the node's threads.
+final class ProvidedOutputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String: String] = [:]
+    func set(_ name: String, _ path: String) { lock.withLock { paths[name] = path } }
+    subscript(name: String) -> String? { lock.withLock { paths[name] } }
 }
 
 /// A node's log: appended from any thread, kept on disk in the work directory. A write that fails (a

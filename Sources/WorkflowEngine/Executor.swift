@@ -45,6 +45,8 @@ public final class Executor: @unchecked Sendable {
     let workflowID: String
     /// The executors this run can place nodes on, by name (`local` is always there).
     let executions: [String: any NodeExecution]
+    /// Where nodes run on this host, reused from one node to the next.
+    let workDirectories: WorkDirectories
     /// Where this process runs nodes, for their run records (a Slurm job sets it for the node it builds).
     var placement = Placement()
     /// The key whose build lock another process holds for this one, and its token (a Slurm job's node).
@@ -61,6 +63,7 @@ public final class Executor: @unchecked Sendable {
                 workspace: (any Workspace)? = nil, executions: [any NodeExecution] = []) {
         self.graph = graph
         self.store = store
+        workDirectories = WorkDirectories(store: store)
         self.workspace = workspace ?? DiskWorkspace(directory: graph.workflow.directory,
                                                     digestCache: store.fileDigestCache(forWorkspace: graph.workflow.directory))
         self.options = options

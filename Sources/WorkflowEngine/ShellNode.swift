@@ -59,10 +59,12 @@ public struct ShellNode: NodeType {
             environment["JF_IN_" + name.uppercased()] = artifacts.map(\.path).joined(separator: "\n")
         }
         if case .map(let extra)? = context.params["env"] { for (k, v) in extra { environment[k] = v.description } }
-        let logPath = context.scratchDirectory + "/shell.log"
-        let stdoutPath = outs.isEmpty ? context.outputPath("stdout") : logPath
-        let log = try Self.create(logPath)
+        // Standard error (and standard output, when the outputs are workspace files) goes straight into the
+        // node's log when the engine offers its file; otherwise into a scratch file passed on through `log`.
+        let scratchLog = context.logFile == nil ? try context.makeScratchDirectory() + "/shell.log" : nil
+        let log = try scratchLog.map(Self.create) ?? Self.append(context.logFile!)
         defer { close(log) }
+        let stdoutPath = context.outputPath("stdout")
         let out = outs.isEmpty ? try Self.create(stdoutPath) : log
         defer { if out != log { close(out) } }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -70,7 +72,7 @@ public struct ShellNode: NodeType {
         let termination = try Subprocess.run("/bin/bash", arguments: ["-c", (strict ? Self.strictPrelude : "") + (try context.params.string("cmd"))],
                                              environment: environment, directory: context.workspace,
                                              stdin: null, stdout: out, stderr: log)
-        if let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty { context.log(text) }
+        if let scratchLog, let text = try? String(contentsOfFile: scratchLog, encoding: .utf8), !text.isEmpty { context.log(text) }
         guard termination == .exited(0) else {
             // Standard output is an artifact, not log, but on failure it is what explains the failure.
             if outs.isEmpty, let bytes = FileManager.default.contents(atPath: stdoutPath), !bytes.isEmpty {
@@ -81,14 +83,19 @@ public struct ShellNode: NodeType {
             case .exited(let status): throw NodeError.commandFailed(status: status)
             }
         }
+        // The workspace files are the outputs: the engine stores them from where the command wrote them.
         for path in outs {
             let source = context.workspace + "/" + path
             guard FileManager.default.fileExists(atPath: source) else { throw NodeError.missingOutput(path) }
-            let destination = context.outputPath(path)
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: source, toPath: destination)
+            context.provideOutput(path, source)
         }
+    }
+
+    /// Opens the node's log file for appending.
+    static func append(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw NodeError.invalid("cannot open \(path): \(String(cString: strerror(errno)))") }
+        return fd
     }
 
     /// Creates (or truncates) a file for the command to write into.

@@ -94,7 +94,7 @@ public struct JudgeTrainNode: NodeType {
         var rng = WorldRandom(seed: try p.seed("seed"))
         let examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()), share: try p.double("mix_previous"), rng: &rng)
         let used = Set(examples.map(\.image))
-        let data = context.scratchDirectory + "/dataset", output = context.outputPath("model")
+        let data = try context.makeScratchDirectory() + "/dataset", output = context.outputPath("model")
         try JudgeDataset.write(examples, images: images.filter { used.contains($0.key) }, to: data)
         // The kept sets as judge.filter wrote them, for trainers that read JudgeFlow's own records (`judgeflow train`).
         for (i, artifact) in (context.inputs["data"] ?? []).enumerated() {

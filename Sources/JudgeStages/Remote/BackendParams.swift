@@ -87,7 +87,7 @@ enum BackendParams {
         if !command.isEmpty {
             let model = context.inputs[modelInput]?.first?.path ?? ""
             context.progress(0, "starting the server")
-            server = try ManagedServer(template: command, model: model, logPath: context.scratchDirectory + "/server.log",
+            server = try ManagedServer(template: command, model: model, logPath: try context.makeScratchDirectory() + "/server.log",
                                        directory: context.workspace, readyTimeout: try p.double("server_timeout"))
             base = server!.baseURL
             context.log("server ready at \(base): \(server!.command)")
