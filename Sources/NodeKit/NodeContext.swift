@@ -25,15 +25,16 @@ public struct NodeContext: Sendable {
     /// opened with `O_APPEND`), or nil: then text goes through `log`.
     public var logFile: String?
     /// Names an existing file or directory as output `name`: the engine stores it from there, as if it had
-    /// been written under `outputDirectory` (a shell stage's workspace outputs, without a copy).
-    public var provideOutput: @Sendable (_ name: String, _ path: String) -> Void
+    /// been written under `outputDirectory` (a shell stage's workspace outputs, without a copy). Without an
+    /// engine's own, it copies the file to `outputPath(name)`.
+    public var provideOutput: @Sendable (_ name: String, _ path: String) throws -> Void
     /// Fraction done in 0…1 and a short note, shown on the node's progress line.
     public var progress: @Sendable (Double, String) -> Void
 
     public init(nodeName: String, params: [String: Value], inputs: [String: [InputArtifact]], outputDirectory: String,
                 workspace: String, scratchDirectory: String, resumeDirectory: String = "", threads: Int,
                 log: @escaping @Sendable (String) -> Void, logFile: String? = nil,
-                provideOutput: @escaping @Sendable (_ name: String, _ path: String) -> Void = { _, _ in },
+                provideOutput: (@Sendable (_ name: String, _ path: String) throws -> Void)? = nil,
                 progress: @escaping @Sendable (Double, String) -> Void) {
         self.nodeName = nodeName
         self.params = params
@@ -45,7 +46,12 @@ public struct NodeContext: Sendable {
         self.threads = threads
         self.log = log
         self.logFile = logFile
-        self.provideOutput = provideOutput
+        self.provideOutput = provideOutput ?? { name, path in
+            let destination = outputDirectory + "/" + name
+            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: path, toPath: destination)
+        }
         self.progress = progress
     }
 

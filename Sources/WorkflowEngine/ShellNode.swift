@@ -87,7 +87,7 @@ public struct ShellNode: NodeType {
         for path in outs {
             let source = context.workspace + "/" + path
             guard FileManager.default.fileExists(atPath: source) else { throw NodeError.missingOutput(path) }
-            context.provideOutput(path, source)
+            try context.provideOutput(path, source)
         }
     }
 
