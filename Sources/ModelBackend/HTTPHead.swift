@@ -21,11 +21,14 @@ public struct HTTPHead: Sendable {
     }
 
     /// Where the head ends in `data` (the index of its blank line's `\r\n\r\n`), searching from `from`.
-    public static func end(in data: [UInt8], from: Int = 0) -> Int? {
-        guard data.count >= from + 4 else { return nil }
+    public static func end(in data: [UInt8], from: Int = 0) -> Int? { find([13, 10, 13, 10], in: data, from: from) }
+
+    /// The first index at or after `from` where `needle` starts in `data`.
+    public static func find(_ needle: [UInt8], in data: [UInt8], from: Int) -> Int? {
+        guard data.count >= needle.count + from else { return nil }
         var i = from
-        while i <= data.count - 4 {
-            if data[i] == 13 && data[i + 1] == 10 && data[i + 2] == 13 && data[i + 3] == 10 { return i }
+        while i <= data.count - needle.count {
+            if data[i] == needle[0] && data[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i += 1
         }
         return nil

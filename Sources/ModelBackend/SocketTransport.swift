@@ -172,7 +172,7 @@ struct ResponseReader {
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             var body: [UInt8] = [], at = start
             while true {
-                guard let lineEnd = Self.find([13, 10], in: data, from: at) else { return .needMore }
+                guard let lineEnd = HTTPHead.find([13, 10], in: data, from: at) else { return .needMore }
                 let sizeText = String(decoding: data[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
                 guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else { return .bad("chunk size") }
                 if size == 0 {
@@ -192,15 +192,5 @@ struct ResponseReader {
         // No length: the body runs to the end of the connection.
         keep = false
         return atEnd ? .done(HTTPReply(status: code, headers: headers, body: Array(data[start...])), keep: keep) : .needMore
-    }
-
-    static func find(_ needle: [UInt8], in data: [UInt8], from: Int) -> Int? {
-        guard data.count >= needle.count + from else { return nil }
-        var i = from
-        while i <= data.count - needle.count {
-            if data[i] == needle[0] && data[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 }
