@@ -39,10 +39,11 @@ public enum CLI {
                            the latest run's results: its report node's report.md (--json: report.json),
                            or without one, judge metrics by iteration and benchmark; --compare puts
                            the arms of a matrix side by side (last iteration, macro and categories)
-      eval --judge random|longer|MODEL|NODE|URL --bench FILE.jsonl|DIR|NODE [--format F] [--images DIR] [--json]
+      eval --judge random|longer|MODEL|NODE|URL --bench FILE.jsonl|DIR|NODE [--format F] [--images DIR] [--checks L] [--json]
                            score a judge on a benchmark, both response orders (--format
                            vl-rewardbench|multimodal-rewardbench reads a release's file directly;
-                           a URL judge is a served model: --model NAME [--verdict-constraint grammar])
+                           a URL judge is a served model: --model NAME [--verdict-constraint grammar];
+                           --checks interleaved|sequential: the layout a model judge was trained with)
       serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]
                            the embedded model behind an OpenAI-compatible API (GET /v1/models,
                            POST /v1/chat/completions); --port 0 picks a free port

@@ -12,17 +12,21 @@ import TinyVLM
 /// (`judge@4`, `base`). `--format vl-rewardbench|multimodal-rewardbench` reads BENCH as a release's file
 /// (`ImportCommand`), with image paths relative to `--images`. JUDGE may also be a served model: an
 /// OpenAI-compatible base URL with `--model NAME` (and `--verdict-constraint grammar|guided-choice`,
-/// `--api-key-env VAR`, `--max-tokens N`), judged as `judge.eval` with `backend: openai` judges.
+/// `--api-key-env VAR`, `--max-tokens N`), judged as `judge.eval` with `backend: openai` judges. `--checks
+/// interleaved|sequential` reads a model judge with the check layout it was trained with (`judge.train`'s
+/// `checks`; default interleaved).
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images", "--model",
-                                                "--verdict-constraint", "--api-key-env", "--max-tokens"], booleans: ["--json"])
+                                                "--verdict-constraint", "--api-key-env", "--max-tokens", "--checks"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
             throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE|URL --bench FILE.jsonl|DIR|NODE "
-                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--json]\n"
+                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--checks interleaved|sequential] [--json]\n"
                          + "       a served judge: --judge http://HOST:PORT/v1 --model NAME [--verdict-constraint grammar|guided-choice] "
                          + "[--api-key-env VAR] [--max-tokens N]")
         }
+        let checks = CellChecks.Layout(rawValue: args.value("--checks") ?? CellChecks.Layout.default.rawValue)
+        guard let checks else { throw .usage("unknown --checks '\(args.value("--checks") ?? "")'; use interleaved or sequential") }
         let path = try storedFile(bench, args, treeFile: "items.jsonl")
         let format = args.value("--format") ?? "judgeflow"
         var imported: ImportedBenchmark?
@@ -63,7 +67,7 @@ enum EvalCommand {
                 // Verdicts do not depend on the thread count (the GEMM splits C into disjoint ranges).
                 let threads = ProcessInfo.processInfo.activeProcessorCount
                 let model = try Checkpoint.load(checkpoint, threads: threads)
-                judgements = try BenchmarkJudging.judge(items, directory: directory, model: model)
+                judgements = try BenchmarkJudging.judge(items, directory: directory, model: model, checks: checks)
             } catch {
                 throw .failed("judge \(judge): \(error)")
             }

@@ -25,9 +25,10 @@ public enum BenchmarkJudging {
         }
     }
 
-    public static func judge(_ items: [BenchmarkItem], directory: String, model: Model,
+    public static func judge(_ items: [BenchmarkItem], directory: String, model: Model, checks: CellChecks.Layout = .default,
                              progress: (Double) -> Void = { _ in }) throws -> [ItemJudgement] {
-        let judge = Judge(model: model)
+        var judge = Judge(model: model)
+        judge.checks = checks
         var judgements: [ItemJudgement] = []
         for start in stride(from: 0, to: items.count, by: 64) {
             let chunk = Array(items[start..<min(items.count, start + 64)])

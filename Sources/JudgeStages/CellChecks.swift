@@ -10,19 +10,40 @@
 /// response that leaves words out (`a red circle in row 1 column 2`, no size) is still checked claim by
 /// claim. nil when the response is not a list of placed objects (closed answers, malformed text): those
 /// are judged as before. Cells are matched by row and column (by column alone in a row list).
+///
+/// How a claim and the judge's own object stand side by side is the `Layout`: `interleaved` (the
+/// default) writes them word by word when they have as many words — `a a small small blue red circle
+/// circle` — so a wrong colour or size is two adjacent words; `sequential` writes `a small blue circle i
+/// see a small red circle`, where the verdict has to match words five apart (docs/RESULTS.md measures both).
 public enum CellChecks {
-    /// `claim i see own , … , misses own .`, or nil when the response names no placed objects.
-    public static func text(response: String, trace: String) -> String? {
+    public enum Layout: String, CaseIterable, Sendable {
+        case interleaved, sequential
+        public static let `default` = Layout.interleaved
+    }
+
+    /// `claim i see own , … , misses own .` (pairs of as many words interleaved, by `layout`), or nil when
+    /// the response names no placed objects.
+    public static func text(response: String, trace: String, layout: Layout = .default) -> String? {
         guard let claims = PlacedObjects(response) else { return nil }
         let own = PlacedObjects(trace).flatMap { $0.hasRows == claims.hasRows ? $0.objects : nil } ?? []
         var parts: [String] = []
         for claim in claims.objects {
-            let seen = own.first { $0.cell == claim.cell }
-            parts.append(claim.words + " i see " + (seen?.words ?? "nothing"))
+            guard let seen = own.first(where: { $0.cell == claim.cell }) else {
+                parts.append(claim.words + " i see nothing")
+                continue
+            }
+            parts.append(side(claim.words, seen.words, layout))
         }
         let claimed = Set(claims.objects.map(\.cell))
         for o in own where !claimed.contains(o.cell) { parts.append("misses " + o.words) }
         return parts.joined(separator: " , ") + " ."
+    }
+
+    /// One claim beside the judge's own object in the same cell.
+    static func side(_ claim: String, _ own: String, _ layout: Layout) -> String {
+        let a = claim.split(separator: " "), b = own.split(separator: " ")
+        guard layout == .interleaved, a.count == b.count else { return claim + " i see " + own }
+        return zip(a, b).map { $0 + " " + $1 }.joined(separator: " ")
     }
 }
 

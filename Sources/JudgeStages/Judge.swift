@@ -7,8 +7,9 @@ import TinyVLM
 /// judges each response on its own: `response : R verdict :`, scored by logit(correct) − logit(wrong) at
 /// that slot (constrained to those two words, so a verdict can always be read). A response that places
 /// objects in cells (a caption, a row list) is first checked claim by claim against that own answer —
-/// `response : R check : a small blue circle i see a large red circle , … verdict :` (`CellChecks`) — so
-/// one altered detail of a long caption is a short comparison next to the verdict. The pair's margin is
+/// `response : R check : a a small large blue red circle circle , … verdict :` (`CellChecks`, by default
+/// the claim and its own object word by word) — so one altered detail of a long caption is a short
+/// comparison next to the verdict. The pair's margin is
 /// A's score minus B's; since each response is scored alone, the verdict cannot depend on which one is
 /// shown first (position bias is impossible by construction, which loop-notes found essential).
 public struct Judge {
@@ -33,6 +34,8 @@ public struct Judge {
     public let model: Model
     public var maxTrace: Int = 48
     public var batch: Int = 32
+    /// How each claim stands beside the judge's own object; a judge is read with the layout it was trained with.
+    public var checks: CellChecks.Layout = .default
 
     public init(model: Model) { self.model = model }
 
@@ -47,8 +50,8 @@ public struct Judge {
             var sequences: [(patches: [Float], tokens: [Int32])] = []
             for (k, input) in chunk.enumerated() {
                 let prefix = Prompts.question(input.question, tok) + traces[k], answer = tok.decode(traces[k])
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.0, tok)))
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.1, tok)))
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.0, checks: checks, tok)))
+                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.1, checks: checks, tok)))
             }
             let scores = verdictScores(sequences)
             for (k, _) in chunk.enumerated() {
@@ -87,12 +90,12 @@ public struct Judge {
     /// the verdict (not on the copied response). The verdict's loss counts `verdictWeight` times a trace
     /// token's: one token among a trace's dozens would otherwise barely move the check the judge learns.
     public static func examples(patches: [Float], question: String, trace: String, preferred: String, rejected: String,
-                                verdictWeight: Float = 1, tokenizer tok: Tokenizer) -> [Example] {
+                                verdictWeight: Float = 1, checks: CellChecks.Layout = .default, tokenizer tok: Tokenizer) -> [Example] {
         let prompt = Prompts.question(question, tok)
         let traceTokens = tok.encode(trace)
         let verdict = Prompts.verdictTokens(tok)
         return [(preferred, verdict.good), (rejected, verdict.bad)].map { (response, word) in
-            let full = Prompts.judgeResponse(trace: traceTokens, answer: trace, response: response, tok)
+            let full = Prompts.judgeResponse(trace: traceTokens, answer: trace, response: response, checks: checks, tok)
             // Learned: the trace, the separator that ends it (else the judge forgets to stop and its
             // traces run on into verdict words), and the verdict; unlearned: the copied response and the
             // claim checks (rebuilt from the trace and the response, never written by the judge).

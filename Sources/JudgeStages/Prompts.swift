@@ -16,8 +16,9 @@ public enum Prompts {
     /// `answer`), then the response right after it (so checking one against the other is a short-range
     /// comparison), then — when the response places objects — each claim beside what its own answer puts in
     /// that cell (`check : C`), then the verdict slot.
-    public static func judgeResponse(trace: [Int32], answer: String, response: String, _ tokenizer: Tokenizer) -> [Int32] {
-        let check = CellChecks.text(response: response, trace: answer).map { tokenizer.encode("check : " + $0) } ?? []
+    public static func judgeResponse(trace: [Int32], answer: String, response: String, checks: CellChecks.Layout = .default,
+                                     _ tokenizer: Tokenizer) -> [Int32] {
+        let check = CellChecks.text(response: response, trace: answer, layout: checks).map { tokenizer.encode("check : " + $0) } ?? []
         return trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response) + check + tokenizer.encode("verdict :")
     }
 

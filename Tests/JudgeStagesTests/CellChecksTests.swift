@@ -4,10 +4,17 @@ import Testing
 /// The judge's claim-by-claim view of an open-ended response: each mention next to what its own answer
 /// puts in that cell, and what its own answer has that the response leaves out.
 @Suite struct CellChecksTests {
-    @Test func eachClaimIsFollowedByWhatTheJudgeSeesInThatCell() {
+    @Test func eachClaimIsInterleavedWordByWordWithWhatTheJudgeSeesInThatCell() {
         let response = "a small blue circle in row 1 column 2 . a large red square in row 3 column 1 ."
         let own = "a large red circle in row 1 column 2 . a large red square in row 3 column 1 ."
         #expect(CellChecks.text(response: response, trace: own)
+                == "a a small large blue red circle circle , a a large large red red square square .")
+    }
+
+    @Test func theSequentialLayoutFollowsEachClaimWithWhatTheJudgeSees() {
+        let response = "a small blue circle in row 1 column 2 . a large red square in row 3 column 1 ."
+        let own = "a large red circle in row 1 column 2 . a large red square in row 3 column 1 ."
+        #expect(CellChecks.text(response: response, trace: own, layout: .sequential)
                 == "a small blue circle i see a large red circle , a large red square i see a large red square .")
     }
 
@@ -19,16 +26,17 @@ import Testing
     @Test func objectsTheResponseLeavesOutAreNamedAfterItsClaims() {
         let own = "a large red circle in row 1 column 1 . a small green square in row 2 column 3 ."
         #expect(CellChecks.text(response: "a large red circle in row 1 column 1 .", trace: own)
-                == "a large red circle i see a large red circle , misses a small green square .")
+                == "a a large large red red circle circle , misses a small green square .")
     }
 
     @Test func rowListsAreMatchedByColumnAndCountClaimsKeepTheirCount() {
         #expect(CellChecks.text(response: "2 small red circles in column 1 , a large blue square in column 3 .",
                                 trace: "a small red circle in column 1 .")
-                == "2 small red circles i see a small red circle , a large blue square i see nothing .")
+                == "2 a small small red red circles circle , a large blue square i see nothing .")
     }
 
-    @Test func aClaimMissingWordsIsStillCheckedByItsCell() {
+    /// Words of a claim and of the judge's object are paired only when there are as many of each.
+    @Test func aClaimMissingWordsIsStillCheckedByItsCellInSequence() {
         #expect(CellChecks.text(response: "a red circle in row 1 column 2 .", trace: "a large red circle in row 1 column 2 .")
                 == "a red circle i see a large red circle .")
     }

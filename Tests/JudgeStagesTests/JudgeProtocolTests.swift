@@ -53,8 +53,11 @@ import TinyVLM
 
     @Test func aPlacedObjectResponseIsFollowedByItsCheckBeforeTheVerdict() {
         let own = "a large red circle in row 1 column 1 ."
-        let seq = Prompts.judgeResponse(trace: tok.encode(own), answer: own, response: "a small blue circle in row 1 column 1 .", tok)
-        #expect(Array(seq.suffix(16)) == tok.encode(". check : a small blue circle i see a large red circle . verdict :"))
+        let response = "a small blue circle in row 1 column 1 ."
+        let seq = Prompts.judgeResponse(trace: tok.encode(own), answer: own, response: response, tok)
+        #expect(Array(seq.suffix(14)) == tok.encode(". check : a a small large blue red circle circle . verdict :"))
+        let sequential = Prompts.judgeResponse(trace: tok.encode(own), answer: own, response: response, checks: .sequential, tok)
+        #expect(Array(sequential.suffix(16)) == tok.encode(". check : a small blue circle i see a large red circle . verdict :"))
         let closed = Prompts.judgeResponse(trace: tok.encode("2"), answer: "2", response: "3", tok)
         #expect(closed == tok.encode("2") + [tok.sep] + tok.encode("response : 3 verdict :"), "closed answers are judged as before")
     }
@@ -67,6 +70,17 @@ import TinyVLM
         let checkAt = e[1].completion.lastIndex(of: tok.id("check"))!
         #expect(e[1].unlearned.contains(checkAt) && e[1].unlearned.upperBound == e[1].completion.count - 1)
         #expect(e[1].completion.last == tok.id("wrong"))
+    }
+
+    @Test func trainingExamplesCarryTheCheckInTheLayoutTheyAreGiven() {
+        let own = "a large red circle in row 1 column 1 .", rejected = "a large blue circle in row 1 column 1 ."
+        func check(_ layout: CellChecks.Layout) -> [Int32] {
+            let e = Judge.examples(patches: [], question: "describe the image .", trace: own, preferred: own, rejected: rejected,
+                                   verdictWeight: 20, checks: layout, tokenizer: tok)[1].completion
+            return Array(e[(e.lastIndex(of: tok.id("check"))! + 2)..<(e.count - 3)])
+        }
+        #expect(check(.interleaved) == tok.encode("a a large large blue red circle circle ."))
+        #expect(check(.sequential) == tok.encode("a large blue circle i see a large red circle ."))
     }
 
     @Test func checkedCaptionsKeepTheMarginPositionFree() {

@@ -14,11 +14,12 @@ import TinyVLM
 public struct JudgeEvalNode: NodeType {
     public init() {}
     public let name = "judge.eval"
-    public let implementationVersion = "5" + modelNumerics
+    public let implementationVersion = "6" + modelNumerics
     public let summary = "benchmark a judge in both response orders"
     public var params: [ParamSpec] {
         [ParamSpec("label", .string, default: .string(""), doc: "name shown in reports"),
-         ParamSpec("iteration", .int, default: .int(0), range: 0...10_000, doc: "iteration shown in reports; 0 = the base judge")]
+         ParamSpec("iteration", .int, default: .int(0), range: 0...10_000, doc: "iteration shown in reports; 0 = the base judge"),
+         CellChecks.Layout.param(onlyWith: [(param: "backend", value: "embedded")])]
             + BackendParams.specs() + RemoteJudge.specs
     }
     public let inputs = [InputSpec("judge", doc: "judge model checkpoint (backend: embedded)"),
@@ -45,7 +46,7 @@ public struct JudgeEvalNode: NodeType {
             context.log(counted.line)
         } else {
             let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
-            judgements = try BenchmarkJudging.judge(items, directory: dir, model: model) { context.progress($0, "evaluating") }
+            judgements = try BenchmarkJudging.judge(items, directory: dir, model: model, checks: try CellChecks.Layout.read(context.params)) { context.progress($0, "evaluating") }
         }
         var report = EvalReport(judge: BenchmarkMetrics.score(judgements), random: BenchmarkMetrics.score(ReferenceJudges.random(items, seed: 7)),
                                 longer: BenchmarkMetrics.score(ReferenceJudges.longer(items)), label: try context.params.string("label"),

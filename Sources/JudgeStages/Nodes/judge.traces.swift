@@ -16,13 +16,14 @@ import TinyVLM
 public struct JudgeTracesNode: NodeType {
     public init() {}
     public let name = "judge.traces"
-    public let implementationVersion = "6" + modelNumerics
+    public let implementationVersion = "7" + modelNumerics
     public let summary = "judge every synthetic pair in both orders, with the trace and both orders' scores"
     public var params: [ParamSpec] {
         [ParamSpec("labels", .oneOf(["synthetic", "ground-truth"]), default: .string("synthetic"),
                    doc: "synthetic (the loop) or ground-truth (the oracle arm: the true answer is preferred)"),
          ParamSpec("max_trace", .int, default: .int(48), range: 1...4096, onlyWith: [(param: "backend", value: "embedded")],
-                   doc: "longest trace the embedded judge may write")]
+                   doc: "longest trace the embedded judge may write"),
+         CellChecks.Layout.param(onlyWith: [(param: "backend", value: "embedded")])]
             + BackendParams.specs() + RemoteJudge.specs
     }
     public func requiredInputs(params: [String: Value]) -> [String] {
@@ -74,6 +75,7 @@ public struct JudgeTracesNode: NodeType {
         let model = try Checkpoint.load(try context.input("judge").path, threads: context.threads)
         var judge = Judge(model: model)
         judge.maxTrace = try context.params.int("max_trace")
+        judge.checks = try CellChecks.Layout.read(context.params)
         var scored: [ScoredTrace] = []
         for start in stride(from: 0, to: pairs.count, by: 64) {
             let chunk = Array(pairs[start..<min(pairs.count, start + 64)])

@@ -18,7 +18,7 @@ import Glibc
 public struct JudgeTrainNode: NodeType {
     public init() {}
     public let name = "judge.train"
-    public let implementationVersion = "5" + modelNumerics
+    public let implementationVersion = "6" + modelNumerics
     public let summary = "fine-tune the judge on its kept traces"
     public var params: [ParamSpec] {
         [ParamSpec("steps", .int, default: .int(300), range: ParamRanges.steps, doc: "optimisation steps"),
@@ -29,6 +29,7 @@ public struct JudgeTrainNode: NodeType {
                    doc: "loss weight of the verdict token relative to a trace token"),
          ParamSpec("mix_previous", .double, default: .double(0.3), range: 0...1, doc: "share of earlier iterations' kept data"),
          ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "batch order and mixing seed"),
+         CellChecks.Layout.param(onlyWith: [(param: "trainer", value: "embedded")]),
          ParamSpec("trainer", .oneOf(["embedded", "command"]), default: .string("embedded"), onlyWith: Self.command,
                    doc: "embedded (the built-in trainer) or command (your trainer, run as `command`)"),
          ParamSpec("command", .string, default: .string(""), onlyWith: Self.command,
@@ -56,12 +57,13 @@ public struct JudgeTrainNode: NodeType {
         let model = try Checkpoint.load(try context.input("init").path, threads: context.threads)
         let tok = model.tokenizer
         let verdictWeight = Float(try p.double("verdict_weight"))
+        let checks = try CellChecks.Layout.read(p)
         var sets: [[Example]] = []
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
             sets.append(kept.flatMap { k in
                 Judge.examples(patches: world.patches(k.scene, patch: model.config.patch), question: k.question, trace: k.trace,
-                               preferred: k.preferred, rejected: k.rejected, verdictWeight: verdictWeight, tokenizer: tok)
+                               preferred: k.preferred, rejected: k.rejected, verdictWeight: verdictWeight, checks: checks, tokenizer: tok)
             })
         }
         var rng = WorldRandom(seed: try p.seed("seed"))
