@@ -44,9 +44,10 @@ public enum CLI {
                            vl-rewardbench|multimodal-rewardbench reads a release's file directly;
                            a URL judge is a served model: --model NAME [--verdict-constraint grammar];
                            --checks interleaved|sequential: the layout a model judge was trained with)
-      serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]
+      serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME] [--checks L]
                            the embedded model behind an OpenAI-compatible API (GET /v1/models,
-                           POST /v1/chat/completions); --port 0 picks a free port
+                           POST /v1/chat/completions); --port 0 picks a free port; --checks: the
+                           layout a judge prompt is read with, as the judge was trained
       train --data DIR --init CHECKPOINT --output DIR [--set param=value]...
                            the embedded judge trainer on a trainer: command dataset (judge.train's
                            params), writing OUTPUT/model.safetensors

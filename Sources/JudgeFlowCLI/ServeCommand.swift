@@ -1,4 +1,5 @@
 import Foundation
+import JudgeStages
 import ModelServer
 import TinyVLM
 #if canImport(Glibc)
@@ -6,10 +7,12 @@ import Glibc
 #endif
 
 /// `judgeflow serve CHECKPOINT|NODE [--workflow FILE] [--store DIR] [--host H] [--port N] [--name NAME]
-/// [--max-body BYTES]`: the embedded model behind the OpenAI-compatible chat API. CHECKPOINT is a
+/// [--max-body BYTES] [--checks interleaved|sequential]`: the embedded model behind the OpenAI-compatible chat API. CHECKPOINT is a
 /// `.safetensors` file or a directory holding one (a `trainer: command` output); NODE is resolved as
 /// `show` resolves it (its latest recorded output). The served name defaults to the file's or node's
-/// name. It prints `serving NAME at http://HOST:PORT/v1` once it listens, then serves until killed.
+/// name. A judge prompt is judged with the claim-check layout `--checks` (the one the judge was trained
+/// with; default interleaved). It prints `serving NAME at http://HOST:PORT/v1` once it listens, then
+/// serves until killed.
 enum ServeCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         // A server stops on SIGTERM or SIGINT whatever signal mask it was started with (a parent's thread may
@@ -19,9 +22,13 @@ enum ServeCommand {
         sigprocmask(SIG_SETMASK, &none, nil)
         signal(SIGTERM, SIG_DFL)
         signal(SIGINT, SIG_DFL)
-        let args = try Arguments(argv, valued: ["--workflow", "--store", "--host", "--port", "--name", "--max-body", "--threads"], booleans: [])
+        let args = try Arguments(argv, valued: ["--workflow", "--store", "--host", "--port", "--name", "--max-body", "--threads", "--checks"], booleans: [])
         guard args.positionals.count == 1 else {
-            throw .usage("usage: judgeflow serve CHECKPOINT|NODE[.OUTPUT] [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME]")
+            throw .usage("usage: judgeflow serve CHECKPOINT|NODE[.OUTPUT] [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME] "
+                         + "[--checks interleaved|sequential]")
+        }
+        guard let checks = CellChecks.Layout(rawValue: args.value("--checks") ?? CellChecks.Layout.default.rawValue) else {
+            throw .usage("--checks takes interleaved or sequential")
         }
         let reference = args.positionals[0]
         let path = try CheckpointFile.resolve(try checkpoint(reference, args), label: reference)
@@ -32,7 +39,7 @@ enum ServeCommand {
         do { model = try Checkpoint.load(path, threads: max(1, threads)) } catch { throw .failed("cannot load \(path): \(error)") }
         let name = args.value("--name") ?? (reference.hasSuffix(".safetensors") || reference.contains("/")
             ? ((reference as NSString).lastPathComponent as NSString).deletingPathExtension : reference)
-        let routes = OpenAIRoutes(engine: CompletionEngine(model: model, name: name))
+        let routes = OpenAIRoutes(engine: CompletionEngine(model: model, name: name, checks: checks))
         let server: HTTPServer
         do { server = try HTTPServer(host: args.value("--host") ?? "127.0.0.1", port: port, maxBody: maxBody, handler: routes.handle) } catch {
             throw .failed("\(error)")

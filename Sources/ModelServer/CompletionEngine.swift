@@ -37,6 +37,8 @@ public final class CompletionEngine: @unchecked Sendable {
 
     public let model: Model
     public let name: String
+    /// The claim-check layout judge prompts are read with: the one the served judge was trained with.
+    public let checks: CellChecks.Layout
     private let lock = NSCondition()
     private var queue: [Job] = []
     /// Per worker: sequences decoding or waiting for a slot (read and written under `lock`).
@@ -67,9 +69,10 @@ public final class CompletionEngine: @unchecked Sendable {
         }
     }
 
-    public init(model: Model, name: String) {
+    public init(model: Model, name: String, checks: CellChecks.Layout = .default) {
         self.model = model
         self.name = name
+        self.checks = checks
         let workers = max(1, model.threads)
         load = Array(repeating: 0, count: workers)
         for w in 0..<workers {
@@ -170,7 +173,9 @@ public final class CompletionEngine: @unchecked Sendable {
 
     /// Judge prompts, all at once through the embedded judge; each gets its verdict as every choice.
     func judge(_ jobs: [Job]) {
-        let outputs = Judge(model: model).judge(jobs.map { job in
+        var judge = Judge(model: model)
+        judge.checks = checks
+        let outputs = judge.judge(jobs.map { job in
             Judge.Input(patches: job.patches, question: job.judged!.question, responses: (job.judged!.a, job.judged!.b))
         })
         for (job, out) in zip(jobs, outputs) {

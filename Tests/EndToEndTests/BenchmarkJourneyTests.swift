@@ -55,6 +55,12 @@ import Testing
         #expect(byFile.status == 0 && byFile.stdout == byNode.stdout, "\(byFile.stderr)")
         let missing = p.judgeflow("eval", "--judge", "nosuch", "--bench", "bench")
         #expect(missing.status == 2 && missing.stderr.contains("'nosuch' is neither a file nor a node"))
+        // A judge trained with the sequential check layout is read with it; an unknown layout is a usage error.
+        #expect(p.judgeflow("eval", "--judge", "base", "--bench", "bench", "--checks", "sequential", "--json").status == 0)
+        let layout = p.judgeflow("eval", "--judge", "base", "--bench", "bench", "--checks", "side-by-side")
+        #expect(layout.status == 2 && layout.stderr.contains("unknown --checks 'side-by-side'; use interleaved or sequential"))
+        let served = p.judgeflow("serve", "base", "--workflow", "wf.yaml", "--checks", "side-by-side")
+        #expect(served.status == 2 && served.stderr.contains("--checks takes interleaved or sequential"))
     }
 
     @Test func vlRewardBenchLayoutIsScored() {

@@ -119,9 +119,10 @@ import Testing
             for spec in JudgeEvalNode().params where filled[spec.name] == nil { filled[spec.name] = spec.defaultValue }
             return JudgeEvalNode().params.filter { $0.entersKey(filled) }.map(\.name).sorted()
         }
-        #expect(keyed([:]) == ["iteration", "label"])
+        #expect(keyed([:]) == ["checks", "iteration", "label"])
         let served = keyed(["backend": .string("openai")])
         #expect(Set(["backend", "model", "revision", "judge_prompt", "verdict_pattern", "verdict_constraint"]).isSubset(of: served))
+        #expect(!served.contains("checks"), "the embedded judge's check layout is not a served judge's")
         #expect(Set(served).isDisjoint(with: ["endpoint", "api_key_env", "timeout", "in_flight", "retries", "backoff"]))
         #expect(JudgeEvalNode().requiredInputs(params: ["backend": .string("openai")]) == ["benchmark"])
         #expect(JudgeEvalNode().requiredInputs(params: ["backend": .string("embedded")]) == ["judge", "benchmark"])
