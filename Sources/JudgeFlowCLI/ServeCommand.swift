@@ -7,12 +7,12 @@ import Glibc
 #endif
 
 /// `judgeflow serve CHECKPOINT|NODE [--workflow FILE] [--store DIR] [--host H] [--port N] [--name NAME]
-/// [--max-body BYTES] [--checks interleaved|sequential]`: the embedded model behind the OpenAI-compatible chat API. CHECKPOINT is a
-/// `.safetensors` file or a directory holding one (a `trainer: command` output); NODE is resolved as
-/// `show` resolves it (its latest recorded output). The served name defaults to the file's or node's
-/// name. A judge prompt is judged with the claim-check layout `--checks` (the one the judge was trained
-/// with; default interleaved). It prints `serving NAME at http://HOST:PORT/v1` once it listens, then
-/// serves until killed.
+/// [--max-body BYTES] [--checks interleaved|sequential]`: the embedded model behind the OpenAI-compatible
+/// chat API. CHECKPOINT is a `.safetensors` file or a directory holding one (a `trainer: command`
+/// output); NODE is resolved as `show` resolves it (its latest recorded output). The served name defaults
+/// to the file's or node's name. A judge prompt is judged with the claim-check layout `--checks` (the one
+/// the judge was trained with; default interleaved). It prints `serving NAME at http://HOST:PORT/v1` once
+/// it listens, then serves until killed.
 enum ServeCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         // A server stops on SIGTERM or SIGINT whatever signal mask it was started with (a parent's thread may

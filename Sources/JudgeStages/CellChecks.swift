@@ -14,7 +14,7 @@
 /// How a claim and the judge's own object stand side by side is the `Layout`: `interleaved` (the
 /// default) writes them word by word when they have as many words — `a a small small blue red circle
 /// circle` — so a wrong colour or size is two adjacent words; `sequential` writes `a small blue circle i
-/// see a small red circle`, where the verdict has to match words five apart (docs/RESULTS.md measures both).
+/// see a small red circle`, where the words to compare stand six apart (docs/RESULTS.md measures both).
 public enum CellChecks {
     public enum Layout: String, CaseIterable, Sendable {
         case interleaved, sequential

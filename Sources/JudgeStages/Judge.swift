@@ -9,9 +9,9 @@ import TinyVLM
 /// objects in cells (a caption, a row list) is first checked claim by claim against that own answer —
 /// `response : R check : a a small large blue red circle circle , … verdict :` (`CellChecks`, by default
 /// the claim and its own object word by word) — so one altered detail of a long caption is a short
-/// comparison next to the verdict. The pair's margin is
-/// A's score minus B's; since each response is scored alone, the verdict cannot depend on which one is
-/// shown first (position bias is impossible by construction, which loop-notes found essential).
+/// comparison next to the verdict. The pair's margin is A's score minus B's; since each response is
+/// scored alone, the verdict cannot depend on which one is shown first (position bias is impossible by
+/// construction, which loop-notes found essential).
 public struct Judge {
     public struct Input: Sendable {
         public var patches: [Float]
