@@ -43,7 +43,8 @@ public enum CLI {
                            score a judge on a benchmark, both response orders (--format
                            vl-rewardbench|multimodal-rewardbench reads a release's file directly;
                            a URL judge is a served model: --model NAME [--verdict-constraint grammar];
-                           --checks interleaved|sequential: the layout a model judge was trained with)
+                           --checks word-verdicts|interleaved|sequential: the layout a model judge
+                           was trained with)
       serve CHECKPOINT|NODE [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME] [--checks L]
                            the embedded model behind an OpenAI-compatible API (GET /v1/models,
                            POST /v1/chat/completions); --port 0 picks a free port; --checks: the

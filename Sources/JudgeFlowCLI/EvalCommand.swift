@@ -12,21 +12,21 @@ import TinyVLM
 /// (`judge@4`, `base`). `--format vl-rewardbench|multimodal-rewardbench` reads BENCH as a release's file
 /// (`ImportCommand`), with image paths relative to `--images`. JUDGE may also be a served model: an
 /// OpenAI-compatible base URL with `--model NAME` (and `--verdict-constraint grammar|guided-choice`,
-/// `--api-key-env VAR`, `--max-tokens N`), judged as `judge.eval` with `backend: openai` judges. `--checks
-/// interleaved|sequential` reads a model judge with the check layout it was trained with (`judge.train`'s
-/// `checks`; default interleaved).
+/// `--api-key-env VAR`, `--max-tokens N`), judged as `judge.eval` with `backend: openai` judges.
+/// `--checks word-verdicts|interleaved|sequential` reads a model judge with the check layout it was
+/// trained with (`judge.train`'s `checks`; default word-verdicts).
 enum EvalCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
         let args = try Arguments(argv, valued: ["--judge", "--bench", "--store", "--seed", "--format", "--images", "--model",
                                                 "--verdict-constraint", "--api-key-env", "--max-tokens", "--checks"], booleans: ["--json"])
         guard let judge = args.value("--judge"), let bench = args.value("--bench") else {
             throw .usage("usage: judgeflow eval --judge random|longer|MODEL.safetensors|NODE|URL --bench FILE.jsonl|DIR|NODE "
-                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--checks interleaved|sequential] [--json]\n"
+                         + "[--format judgeflow|vl-rewardbench|multimodal-rewardbench] [--images DIR] [--checks " + CellChecks.Layout.choices + "] [--json]\n"
                          + "       a served judge: --judge http://HOST:PORT/v1 --model NAME [--verdict-constraint grammar|guided-choice] "
                          + "[--api-key-env VAR] [--max-tokens N]")
         }
         let checks = CellChecks.Layout(rawValue: args.value("--checks") ?? CellChecks.Layout.default.rawValue)
-        guard let checks else { throw .usage("unknown --checks '\(args.value("--checks") ?? "")'; use interleaved or sequential") }
+        guard let checks else { throw .usage("unknown --checks '\(args.value("--checks") ?? "")'; use " + CellChecks.Layout.choices) }
         let path = try storedFile(bench, args, treeFile: "items.jsonl")
         let format = args.value("--format") ?? "judgeflow"
         var imported: ImportedBenchmark?

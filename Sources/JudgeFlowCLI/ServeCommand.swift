@@ -7,11 +7,11 @@ import Glibc
 #endif
 
 /// `judgeflow serve CHECKPOINT|NODE [--workflow FILE] [--store DIR] [--host H] [--port N] [--name NAME]
-/// [--max-body BYTES] [--checks interleaved|sequential]`: the embedded model behind the OpenAI-compatible
-/// chat API. CHECKPOINT is a `.safetensors` file or a directory holding one (a `trainer: command`
+/// [--max-body BYTES] [--checks word-verdicts|interleaved|sequential]`: the embedded model behind the
+/// OpenAI-compatible chat API. CHECKPOINT is a `.safetensors` file or a directory holding one (a `trainer: command`
 /// output); NODE is resolved as `show` resolves it (its latest recorded output). The served name defaults
 /// to the file's or node's name. A judge prompt is judged with the claim-check layout `--checks` (the one
-/// the judge was trained with; default interleaved). It prints `serving NAME at http://HOST:PORT/v1` once
+/// the judge was trained with; default word-verdicts). It prints `serving NAME at http://HOST:PORT/v1` once
 /// it listens, then serves until killed.
 enum ServeCommand {
     static func run(_ argv: [String]) throws(CLIError) -> Int32 {
@@ -25,10 +25,10 @@ enum ServeCommand {
         let args = try Arguments(argv, valued: ["--workflow", "--store", "--host", "--port", "--name", "--max-body", "--threads", "--checks"], booleans: [])
         guard args.positionals.count == 1 else {
             throw .usage("usage: judgeflow serve CHECKPOINT|NODE[.OUTPUT] [--workflow FILE] [--host 127.0.0.1] [--port 8000] [--name NAME] "
-                         + "[--checks interleaved|sequential]")
+                         + "[--checks " + CellChecks.Layout.choices + "]")
         }
         guard let checks = CellChecks.Layout(rawValue: args.value("--checks") ?? CellChecks.Layout.default.rawValue) else {
-            throw .usage("--checks takes interleaved or sequential")
+            throw .usage("--checks takes " + CellChecks.Layout.choices)
         }
         let reference = args.positionals[0]
         let path = try CheckpointFile.resolve(try checkpoint(reference, args), label: reference)

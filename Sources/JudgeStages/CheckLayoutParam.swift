@@ -6,9 +6,12 @@ import NodeKit
 extension CellChecks.Layout {
     static func param(onlyWith condition: [(param: String, value: String)]) -> ParamSpec {
         ParamSpec("checks", .oneOf(allCases.map(\.rawValue)), default: .string(Self.default.rawValue), onlyWith: condition,
-                  doc: "how a claim stands beside the judge's own object: interleaved word by word or sequential (`i see`); "
-                      + "train and read a judge alike")
+                  doc: "how a response stands beside the judge's own answer: word-verdicts (word by word, a verdict after each word), "
+                      + "interleaved (word by word, one verdict) or sequential (`i see`); train and read a judge alike")
     }
+
+    /// The layouts' names as a command line spells a choice: `word-verdicts|interleaved|sequential`.
+    public static var choices: String { allCases.map(\.rawValue).joined(separator: "|") }
 
     static func read(_ params: [String: Value]) throws -> Self {
         let text = try params.string("checks")

@@ -7,11 +7,14 @@ import TinyVLM
 /// judges each response on its own: `response : R verdict :`, scored by logit(correct) − logit(wrong) at
 /// that slot (constrained to those two words, so a verdict can always be read). A response that places
 /// objects in cells (a caption, a row list) is first checked claim by claim against that own answer —
-/// `response : R check : a a small large blue red circle circle , … verdict :` (`CellChecks`, by default
-/// the claim and its own object word by word) — so one altered detail of a long caption is a short
-/// comparison next to the verdict. The pair's margin is A's score minus B's; since each response is
-/// scored alone, the verdict cannot depend on which one is shown first (position bias is impossible by
-/// construction, which loop-notes found essential).
+/// `response : R check : a a small large blue red circle circle , … verdict :` (`CellChecks`) — so one
+/// altered detail of a long caption is a short comparison next to the verdict. With the default
+/// `word-verdicts` layout a closed answer is checked too (`check : blue red .`), and the verdict is also
+/// read after every word pair and every part of the check: a response scores the least of those
+/// verdicts, so a mismatch is judged where it stands instead of through one verdict over the whole check.
+/// The pair's margin is A's score minus B's; since each response is scored alone, the verdict cannot
+/// depend on which one is shown first (position bias is impossible by construction, which loop-notes
+/// found essential).
 public struct Judge {
     public struct Input: Sendable {
         public var patches: [Float]
@@ -47,11 +50,13 @@ public struct Judge {
             let traces = model.generate(chunk.map {
                 GenerationRequest(patches: $0.patches, prompt: Prompts.question($0.question, tok), maxNewTokens: maxTrace)
             }, options: SamplingOptions(stop: [tok.eos, tok.sep]))
-            var sequences: [(patches: [Float], tokens: [Int32])] = []
+            var sequences: [(patches: [Float], tokens: [Int32], reads: [Int])] = []
             for (k, input) in chunk.enumerated() {
                 let prefix = Prompts.question(input.question, tok) + traces[k], answer = tok.decode(traces[k])
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.0, checks: checks, tok)))
-                sequences.append((input.patches, Prompts.judgeResponse(trace: prefix, answer: answer, response: input.responses.1, checks: checks, tok)))
+                for response in [input.responses.0, input.responses.1] {
+                    let view = Prompts.judgeView(trace: prefix, answer: answer, response: response, checks: checks, tok)
+                    sequences.append((input.patches, view.tokens, checks.readsEachPart ? view.partEnds + view.pairEnds.flatMap { $0 } : []))
+                }
             }
             let scores = verdictScores(sequences)
             for (k, _) in chunk.enumerated() {
@@ -62,8 +67,9 @@ public struct Judge {
         return outputs
     }
 
-    /// logit(correct) − logit(wrong) after each sequence's last token.
-    func verdictScores(_ sequences: [(patches: [Float], tokens: [Int32])]) -> [Float] {
+    /// logit(correct) − logit(wrong) after each sequence's last token, or the least of it there and at
+    /// each of `reads` (the verdicts inside its check).
+    func verdictScores(_ sequences: [(patches: [Float], tokens: [Int32], reads: [Int])]) -> [Float] {
         let tok = model.tokenizer, v = model.config.vocab
         let verdict = Prompts.verdictTokens(tok)
         let good = Int(verdict.good), bad = Int(verdict.bad)
@@ -79,8 +85,12 @@ public struct Judge {
                           targets: Array(repeating: 0, count: n * time), mask: Array(repeating: 0, count: n * time))
         return model.withLogits(batch) { logits in
             sequences.enumerated().map { (i, s) in
-                let row = (i * time + min(time, s.tokens.count) - 1) * v
-                return logits[row + good] - logits[row + bad]
+                let dropped = max(0, s.tokens.count - time)
+                let positions = s.reads.map { $0 - dropped }.filter { $0 >= 0 } + [min(time, s.tokens.count) - 1]
+                return positions.map { p in
+                    let row = (i * time + p) * v
+                    return logits[row + good] - logits[row + bad]
+                }.min()!
             }
         }
     }
@@ -89,18 +99,51 @@ public struct Judge {
     /// and the rejected one `wrong` (so the labels are balanced by construction), loss on the trace and
     /// the verdict (not on the copied response). The verdict's loss counts `verdictWeight` times a trace
     /// token's: one token among a trace's dozens would otherwise barely move the check the judge learns.
+    /// With word verdicts, the verdicts inside the check are learned at that weight too (`partVerdicts`).
     public static func examples(patches: [Float], question: String, trace: String, preferred: String, rejected: String,
                                 verdictWeight: Float = 1, checks: CellChecks.Layout = .default, tokenizer tok: Tokenizer) -> [Example] {
         let prompt = Prompts.question(question, tok)
         let traceTokens = tok.encode(trace)
         let verdict = Prompts.verdictTokens(tok)
-        return [(preferred, verdict.good), (rejected, verdict.bad)].map { (response, word) in
-            let full = Prompts.judgeResponse(trace: traceTokens, answer: trace, response: response, checks: checks, tok)
+        let views = [preferred, rejected].map {
+            Prompts.judgeView(trace: traceTokens, answer: trace, response: $0, checks: checks, tok)
+        }
+        return zip(views, [verdict.good, verdict.bad]).map { (view, word) in
+            let full = view.tokens
             // Learned: the trace, the separator that ends it (else the judge forgets to stop and its
             // traces run on into verdict words), and the verdict; unlearned: the copied response and the
             // claim checks (rebuilt from the trace and the response, never written by the judge).
             return Example(patches: patches, prompt: prompt, completion: full + [word],
-                           unlearned: traceTokens.count + 1..<full.count, emphasized: full.count..<full.count + 1, emphasis: verdictWeight)
+                           unlearned: traceTokens.count + 1..<full.count, emphasized: full.count..<full.count + 1, emphasis: verdictWeight,
+                           overrides: checks.readsEachPart ? partVerdicts(view, preferred: views[0], verdict) : [:])
         }
     }
+
+    /// The verdicts read inside a check, learned from the pair alone: after each part, `correct` where the
+    /// preferred response's check has the same part, else `wrong`; after each word pair of a part the
+    /// preferred check lacks, `wrong` where the claim word differs from the preferred response's claim about
+    /// the same object (its part with the same own words), else `correct`. So the one word the pair differs
+    /// in is where the rejected response is judged wrong. Keyed by completion position, as `Example.overrides`.
+    static func partVerdicts(_ view: Prompts.JudgeView, preferred: Prompts.JudgeView, _ verdict: (good: Int32, bad: Int32)) -> [Int: Int32] {
+        let agreed = Set(preferred.parts)
+        var overrides: [Int: Int32] = [:]
+        for (k, part) in view.parts.enumerated() {
+            let ok = agreed.contains(part)
+            overrides[view.partEnds[k] + 1] = ok ? verdict.good : verdict.bad
+            guard part.paired else { continue }
+            let model: [String]
+            if ok {
+                model = part.claim
+            } else if let match = preferred.parts.filter({ $0.paired && $0.own == part.own })
+                .min(by: { mismatches($0.claim, part.claim) < mismatches($1.claim, part.claim) }) {
+                model = match.claim
+            } else {
+                continue
+            }
+            for (end, (a, b)) in zip(view.pairEnds[k], zip(model, part.claim)) { overrides[end + 1] = a == b ? verdict.good : verdict.bad }
+        }
+        return overrides
+    }
+
+    static func mismatches(_ a: [String], _ b: [String]) -> Int { zip(a, b).filter { $0 != $1 }.count }
 }

@@ -4,8 +4,8 @@ import TinyVLM
 /// The token layouts every model-facing node shares. A question-answer example is
 /// `<bos> question words <sep>` → `answer words <eos>`; the judge's prompt reuses that exact prefix so its
 /// trace (its own answer) is what the base model already does, then shows one response right after it —
-/// followed, for a response that places objects in cells, by its claim-by-claim check against that own
-/// answer (`CellChecks`) — and asks for a verdict on it:
+/// followed, for a response that places objects in cells (and, with word verdicts, a closed answer), by
+/// its claim-by-claim check against that own answer (`CellChecks`) — and asks for a verdict on it:
 /// `… <sep> own answer <sep> response : R [check : C] verdict :` → `correct|wrong <eos>`.
 public enum Prompts {
     public static func question(_ text: String, _ tokenizer: Tokenizer) -> [Int32] {
@@ -18,8 +18,35 @@ public enum Prompts {
     /// that cell (`check : C`), then the verdict slot.
     public static func judgeResponse(trace: [Int32], answer: String, response: String, checks: CellChecks.Layout = .default,
                                      _ tokenizer: Tokenizer) -> [Int32] {
-        let check = CellChecks.text(response: response, trace: answer, layout: checks).map { tokenizer.encode("check : " + $0) } ?? []
-        return trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response) + check + tokenizer.encode("verdict :")
+        judgeView(trace: trace, answer: answer, response: response, checks: checks, tokenizer).tokens
+    }
+
+    /// The judge's view of one response with the place of each check part: `partEnds[k]` is the index in
+    /// `tokens` of the last word of `parts[k]`, where a per-claim verdict is read.
+    public struct JudgeView {
+        public var tokens: [Int32]
+        public var parts: [CellChecks.Part]
+        public var partEnds: [Int]
+        /// Per part, the index in `tokens` of the second word of each interleaved pair (empty for other parts).
+        public var pairEnds: [[Int]]
+    }
+
+    public static func judgeView(trace: [Int32], answer: String, response: String, checks: CellChecks.Layout = .default,
+                                 _ tokenizer: Tokenizer) -> JudgeView {
+        var tokens = trace + [tokenizer.sep] + tokenizer.encode("response :") + tokenizer.encode(response)
+        let parts = CellChecks.parts(response: response, trace: answer, layout: checks) ?? []
+        var ends: [Int] = [], pairEnds: [[Int]] = []
+        if !parts.isEmpty {
+            tokens += tokenizer.encode("check :")
+            for (k, part) in parts.enumerated() {
+                let start = tokens.count
+                tokens += tokenizer.encode(part.text)
+                pairEnds.append(part.paired ? part.claim.indices.map { start + 2 * $0 + 1 } : [])
+                ends.append(tokens.count - 1)
+                tokens += tokenizer.encode(k + 1 < parts.count ? "," : ".")
+            }
+        }
+        return JudgeView(tokens: tokens + tokenizer.encode("verdict :"), parts: parts, partEnds: ends, pairEnds: pairEnds)
     }
 
     /// The two words a verdict may be (constrained decoding reads only these).

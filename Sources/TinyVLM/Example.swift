@@ -11,15 +11,19 @@ public struct Example: Sendable, Equatable {
     /// would otherwise be drowned by the trace before it).
     public var emphasized: Range<Int>
     public var emphasis: Float
+    /// Completion positions whose target is another token than the next one, learned at `emphasis`
+    /// whatever `unlearned` says (e.g. a verdict read in the middle of a judge's view, after each claim).
+    public var overrides: [Int: Int32]
 
     public init(patches: [Float], prompt: [Int32], completion: [Int32], unlearned: Range<Int> = 0..<0,
-                emphasized: Range<Int> = 0..<0, emphasis: Float = 1) {
+                emphasized: Range<Int> = 0..<0, emphasis: Float = 1, overrides: [Int: Int32] = [:]) {
         self.patches = patches
         self.prompt = prompt
         self.completion = completion
         self.unlearned = unlearned
         self.emphasized = emphasized
         self.emphasis = emphasis
+        self.overrides = overrides
     }
 }
 
@@ -36,8 +40,13 @@ extension Batch {
             for t in 0..<time {
                 tokens.append(t < text.count ? text[t] : tokenizer.pad)
                 let hasTarget = t + 1 < text.count
-                targets.append(hasTarget ? text[t + 1] : tokenizer.pad)
                 let inCompletion = t + 1 - e.prompt.count
+                if hasTarget, inCompletion >= 0, let target = e.overrides[inCompletion] {
+                    targets.append(target)
+                    mask.append(e.emphasis)
+                    continue
+                }
+                targets.append(hasTarget ? text[t + 1] : tokenizer.pad)
                 let learned = hasTarget && inCompletion >= 0 && !e.unlearned.contains(inCompletion)
                 mask.append(learned ? (e.emphasized.contains(inCompletion) ? e.emphasis : 1) : 0)
             }

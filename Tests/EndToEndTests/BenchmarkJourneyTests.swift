@@ -58,9 +58,9 @@ import Testing
         // A judge trained with the sequential check layout is read with it; an unknown layout is a usage error.
         #expect(p.judgeflow("eval", "--judge", "base", "--bench", "bench", "--checks", "sequential", "--json").status == 0)
         let layout = p.judgeflow("eval", "--judge", "base", "--bench", "bench", "--checks", "side-by-side")
-        #expect(layout.status == 2 && layout.stderr.contains("unknown --checks 'side-by-side'; use interleaved or sequential"))
+        #expect(layout.status == 2 && layout.stderr.contains("unknown --checks 'side-by-side'; use word-verdicts|interleaved|sequential"))
         let served = p.judgeflow("serve", "base", "--workflow", "wf.yaml", "--checks", "side-by-side")
-        #expect(served.status == 2 && served.stderr.contains("--checks takes interleaved or sequential"))
+        #expect(served.status == 2 && served.stderr.contains("--checks takes word-verdicts|interleaved|sequential"))
     }
 
     @Test func vlRewardBenchLayoutIsScored() {

@@ -46,11 +46,29 @@ import Testing
                 == "a small red circle i see nothing .")
     }
 
-    @Test func anUnreadableOwnAnswerSeesNothingAndClosedAnswersAreNotChecked() {
+    @Test func anUnreadableOwnAnswerSeesNothingAndClosedAnswersAreNotCheckedInterleaved() {
         #expect(CellChecks.text(response: "a small red circle in row 1 column 1 .", trace: "circle")
                 == "a small red circle i see nothing .")
         for closed in ["2", "red", "row 1 column 2", "yes", "there is nothing in row 2 .", "in row 1 column 2 .", ""] {
             #expect(CellChecks.text(response: closed, trace: "a small red circle in row 1 column 1 .") == nil, "\(closed)")
+            #expect(CellChecks.text(response: closed, trace: "row 2 column 2", layout: .interleaved) == nil, "\(closed)")
         }
+    }
+
+    @Test func withWordVerdictsAClosedAnswerStandsBesideTheJudgesOwnWordByWord() {
+        let parts = CellChecks.parts(response: "row 1 column 2", trace: "row 2 column 2", layout: .wordVerdicts)
+        #expect(parts == [CellChecks.Part(text: "row row 1 2 column column 2 2", paired: true,
+                                          claim: ["row", "1", "column", "2"], own: ["row", "2", "column", "2"])])
+        #expect(CellChecks.text(response: "yes", trace: "no", layout: .wordVerdicts) == "yes no .")
+        #expect(CellChecks.text(response: "red", trace: "row 2 column 2", layout: .wordVerdicts) == nil, "as many words only")
+        #expect(CellChecks.text(response: "", trace: "", layout: .wordVerdicts) == nil)
+    }
+
+    @Test func wordVerdictsCheckCaptionsAsTheInterleavedLayoutDoes() {
+        let response = "a small blue circle in row 1 column 2 . a red square in row 3 column 1 ."
+        let own = "a large red circle in row 1 column 2 . a large red square in row 3 column 1 . a small red circle in row 2 column 2 ."
+        #expect(CellChecks.text(response: response, trace: own, layout: .wordVerdicts)
+                == CellChecks.text(response: response, trace: own, layout: .interleaved))
+        #expect(CellChecks.parts(response: response, trace: own, layout: .wordVerdicts)?.map(\.paired) == [true, false, false])
     }
 }
