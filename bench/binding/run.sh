@@ -4,7 +4,8 @@
 #    prefer rightly (traces@1 are the base model's, traces@4 judge@3's); colour and size apart;
 # 2. workflows/binding-budget.yaml (the main job's base model, cached when the main job has run): for
 #    800, 1600 and 4000 steps of training on colour-or-size pairs with true labels, the share of fresh
-#    pairs of that kind each judge prefers rightly.
+#    pairs of that kind each judge prefers rightly, with the main job's verdicts after every word pair
+#    (`budget@i`) and with one verdict after the whole check (`one_verdict@i`).
 # Run the main job first.
 #   bash bench/binding/run.sh [STORE]          # default ./artifacts
 set -euo pipefail
@@ -17,8 +18,12 @@ for i in 1 2 3 4; do
   $JF export "traces@$i" "$OUT/traces@$i" --workflow workflows/self-improve.yaml --store "$STORE" >/dev/null
 done
 W=workflows/binding-budget.yaml
-$JF run $W --store "$STORE" --only budget@1 --only budget@2 --only budget@3 -q >&2
-for i in 1 2 3; do $JF export "budget@$i" "$OUT/budget@$i" --workflow $W --store "$STORE" >/dev/null; done
+nodes=()
+for i in 1 2 3; do nodes+=(--only "budget@$i" --only "one_verdict@$i"); done
+$JF run $W --store "$STORE" "${nodes[@]}" -q >&2
+for i in 1 2 3; do
+  for node in budget one_verdict; do $JF export "$node@$i" "$OUT/$node@$i" --workflow $W --store "$STORE" >/dev/null; done
+done
 python3 - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
@@ -52,16 +57,19 @@ print("|---|" + "---|" * 4)
 for kind in sorted(rows):
     print(f"| {kind} | " + " | ".join(share(rows[kind].get(i, [0, 0])) for i in range(1, 5)) + " |")
 print()
-print("| fine-tuning steps | colour changed | size changed |")
-print("|---|---|---|")
+print("| fine-tuning steps | colour changed, word verdicts | size changed, word verdicts | colour changed, one verdict | size changed, one verdict |")
+print("|---|---|---|---|---|")
 for i, steps in [(1, 800), (2, 1600), (3, 4000)]:
-    right = {"colour": [0, 0], "size": [0, 0]}
-    for line in open(f"{out}/budget@{i}/traces/traces.jsonl"):
-        r = json.loads(line)
-        word = changed(r["pair"])
-        kind = "colour" if word in colours else "size" if word in sizes else None
-        if kind is None: continue
-        right[kind][0] += r["straight"] > 0
-        right[kind][1] += 1
-    print(f"| {steps} | {share(right['colour'])} | {share(right['size'])} |")
+    cells = []
+    for node in ["budget", "one_verdict"]:
+        right = {"colour": [0, 0], "size": [0, 0]}
+        for line in open(f"{out}/{node}@{i}/traces/traces.jsonl"):
+            r = json.loads(line)
+            word = changed(r["pair"])
+            kind = "colour" if word in colours else "size" if word in sizes else None
+            if kind is None: continue
+            right[kind][0] += r["straight"] > 0
+            right[kind][1] += 1
+        cells += [share(right["colour"]), share(right["size"])]
+    print(f"| {steps} | " + " | ".join(cells) + " |")
 PY
