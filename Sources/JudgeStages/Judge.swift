@@ -112,7 +112,8 @@ public struct Judge {
             let full = view.tokens
             // Learned: the trace, the separator that ends it (else the judge forgets to stop and its
             // traces run on into verdict words), and the verdict; unlearned: the copied response and the
-            // claim checks (rebuilt from the trace and the response, never written by the judge).
+            // claim checks (rebuilt from the trace and the response, never written by the judge), except
+            // for the verdicts read inside them (`overrides`).
             return Example(patches: patches, prompt: prompt, completion: full + [word],
                            unlearned: traceTokens.count + 1..<full.count, emphasized: full.count..<full.count + 1, emphasis: verdictWeight,
                            overrides: checks.readsEachPart ? partVerdicts(view, preferred: views[0], verdict) : [:])
@@ -140,7 +141,9 @@ public struct Judge {
             } else {
                 continue
             }
-            for (end, (a, b)) in zip(view.pairEnds[k], zip(model, part.claim)) { overrides[end + 1] = a == b ? verdict.good : verdict.bad }
+            for (end, (a, b)) in zip(view.pairEnds[k], zip(model, part.claim)) {
+                overrides[end + 1] = a == b ? verdict.good : verdict.bad
+            }
         }
         return overrides
     }
