@@ -30,11 +30,11 @@ public enum CellChecks {
     /// `claim` and `own` then as many words each — or a claim the judge sees nothing for, or a miss.
     public struct Part: Hashable, Sendable {
         public var text: String
-        public var paired: Bool
         public var claim: [String]
         public var own: [String]
+        public var paired: Bool { !claim.isEmpty }
 
-        static func unpaired(_ text: String) -> Part { Part(text: text, paired: false, claim: [], own: []) }
+        static func unpaired(_ text: String) -> Part { Part(text: text, claim: [], own: []) }
     }
 
     /// `claim i see own , … , misses own .` (pairs of as many words interleaved, by `layout`), or nil when
@@ -50,7 +50,7 @@ public enum CellChecks {
             // With word verdicts, a closed answer beside the judge's own, word by word, when they have as many words.
             guard layout.readsEachPart else { return nil }
             let part = side(response, trace, layout)
-            return part.paired && !part.claim.isEmpty ? [part] : nil
+            return part.paired ? [part] : nil
         }
         let own = PlacedObjects(trace).flatMap { $0.hasRows == claims.hasRows ? $0.objects : nil } ?? []
         var parts: [Part] = []
@@ -70,7 +70,7 @@ public enum CellChecks {
     static func side(_ claim: String, _ own: String, _ layout: Layout) -> Part {
         let a = claim.split(separator: " ").map(String.init), b = own.split(separator: " ").map(String.init)
         guard layout != .sequential, a.count == b.count else { return .unpaired(claim + " i see " + own) }
-        return Part(text: zip(a, b).map { $0 + " " + $1 }.joined(separator: " "), paired: true, claim: a, own: b)
+        return Part(text: zip(a, b).map { $0 + " " + $1 }.joined(separator: " "), claim: a, own: b)
     }
 }
 

@@ -55,7 +55,7 @@ public struct Judge {
                 let prefix = Prompts.question(input.question, tok) + traces[k], answer = tok.decode(traces[k])
                 for response in [input.responses.0, input.responses.1] {
                     let view = Prompts.judgeView(trace: prefix, answer: answer, response: response, checks: checks, tok)
-                    sequences.append((input.patches, view.tokens, checks.readsEachPart ? view.partEnds + view.pairEnds.flatMap { $0 } : []))
+                    sequences.append((input.patches, view.tokens, checks.readsEachPart ? view.innerReads : []))
                 }
             }
             let scores = verdictScores(sequences)
@@ -131,17 +131,9 @@ public struct Judge {
         for (k, part) in view.parts.enumerated() {
             let ok = agreed.contains(part)
             overrides[view.partEnds[k] + 1] = ok ? verdict.good : verdict.bad
-            guard part.paired else { continue }
-            let model: [String]
-            if ok {
-                model = part.claim
-            } else if let match = preferred.parts.filter({ $0.paired && $0.own == part.own })
-                .min(by: { mismatches($0.claim, part.claim) < mismatches($1.claim, part.claim) }) {
-                model = match.claim
-            } else {
-                continue
-            }
-            for (end, (a, b)) in zip(view.pairEnds[k], zip(model, part.claim)) {
+            guard part.paired, let model = ok ? part : preferred.parts.filter({ $0.paired && $0.own == part.own })
+                .min(by: { mismatches($0.claim, part.claim) < mismatches($1.claim, part.claim) }) else { continue }
+            for (end, (a, b)) in zip(view.pairEnds[k], zip(model.claim, part.claim)) {
                 overrides[end + 1] = a == b ? verdict.good : verdict.bad
             }
         }

@@ -29,6 +29,8 @@ public enum Prompts {
         public var partEnds: [Int]
         /// Per part, the index in `tokens` of the second word of each interleaved pair (empty for other parts).
         public var pairEnds: [[Int]]
+        /// Every place inside the check where a word-verdicts judge reads a verdict.
+        public var innerReads: [Int] { partEnds + pairEnds.flatMap { $0 } }
     }
 
     public static func judgeView(trace: [Int32], answer: String, response: String, checks: CellChecks.Layout = .default,

@@ -57,7 +57,7 @@ import Testing
 
     @Test func withWordVerdictsAClosedAnswerStandsBesideTheJudgesOwnWordByWord() {
         let parts = CellChecks.parts(response: "row 1 column 2", trace: "row 2 column 2", layout: .wordVerdicts)
-        #expect(parts == [CellChecks.Part(text: "row row 1 2 column column 2 2", paired: true,
+        #expect(parts == [CellChecks.Part(text: "row row 1 2 column column 2 2",
                                           claim: ["row", "1", "column", "2"], own: ["row", "2", "column", "2"])])
         #expect(CellChecks.text(response: "yes", trace: "no", layout: .wordVerdicts) == "yes no .")
         #expect(CellChecks.text(response: "red", trace: "row 2 column 2", layout: .wordVerdicts) == nil, "as many words only")

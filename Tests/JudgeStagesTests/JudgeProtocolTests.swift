@@ -129,7 +129,7 @@ import TinyVLM
         let patches = [Float](repeating: 0.1, count: config.patches * config.patchFeatures)
         let own = "a large red circle in row 1 column 1 . a small blue square in row 2 column 3 ."
         let view = Prompts.judgeView(trace: tok.encode(own), answer: own, response: "a small red circle in row 1 column 1 .", tok)
-        let reads = view.partEnds + view.pairEnds.flatMap { $0 }
+        let reads = view.innerReads
         // The model is causal: a verdict read at p is the last-token verdict of the sequence cut after p.
         let each = (reads + [view.tokens.count - 1]).map { p in judge.verdictScores([(patches, Array(view.tokens[...p]), [])])[0] }
         #expect(abs(judge.verdictScores([(patches, view.tokens, reads)])[0] - each.min()!) < 1e-4)
