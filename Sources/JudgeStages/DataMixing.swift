@@ -9,7 +9,7 @@ import SyntheticWorld
 public enum DataMixing {
     public static func mix<T>(current: [T], earlier: [[T]], share: Double, rng: inout WorldRandom) -> [T] {
         guard share > 0, share < 1, !earlier.isEmpty, !current.isEmpty else { return current }
-        let wanted = Int((Double(current.count) * share / (1 - share)).rounded())
+        let wanted = added(to: current.count, share: share)
         var picked: [T] = []
         var pools = earlier.map { pool in pool.shuffled(using: &rng) }
         var k = 0
@@ -18,5 +18,12 @@ public enum DataMixing {
             k += 1
         }
         return current + picked
+    }
+
+    /// How many examples to add to `count` so the added ones are a fraction `share` of the whole:
+    /// round(count·share/(1−share)); 0 when `share` is outside (0, 1).
+    public static func added(to count: Int, share: Double) -> Int {
+        guard share > 0, share < 1 else { return 0 }
+        return Int((Double(count) * share / (1 - share)).rounded())
     }
 }

@@ -31,6 +31,11 @@ public struct WorldRef: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var world: WorldConfig
 
+    public init(seed: UInt64, world: WorldConfig) {
+        self.seed = seed
+        self.world = world
+    }
+
     /// The scene's image as the patch features of a model with `patch`-pixel patches.
     public func patches(_ scene: Int, patch: Int) -> [Float] {
         let s = SceneGenerator.scene(seed: seed, index: scene, config: world)

@@ -79,4 +79,20 @@ public enum InstructionData {
         }
         return out
     }
+
+    /// The first `count` examples of the base model's instruction data on `world`'s training scenes
+    /// (three questions a scene), the replay `judge.train` mixes into a judge's training set.
+    public static func replay(_ count: Int, world: WorldRef, tokenizer: Tokenizer, patch: Int) -> [Example] {
+        guard count > 0 else { return [] }
+        var scenes = (count + 2) / 3, out: [Example] = []
+        // A scene yields fewer than three questions only when the world allows few; a pass that adds
+        // nothing ends the search with what there is.
+        while out.count < count {
+            let more = examples(seed: world.seed, scenes: scenes, world: world.world, tokenizer: tokenizer, patch: patch)
+            if more.count <= out.count { break }
+            out = more
+            scenes += (count - out.count + 2) / 3
+        }
+        return Array(out.prefix(count))
+    }
 }

@@ -162,6 +162,21 @@ func injected(_ kind: ErrorInjector.Kind, _ answer: String) -> Set<String> {
         let mixed = DataMixing.mix(current: Array(0..<100), earlier: [[7, 8]], share: 0.9, rng: &rng)
         #expect(mixed.count == 102)
     }
+
+    @Test func replayAddsTheBaseModelsFirstInstructionExamplesAtItsShare() {
+        #expect(DataMixing.added(to: 300, share: 0.25) == 100)
+        #expect(DataMixing.added(to: 300, share: 0) == 0 && DataMixing.added(to: 300, share: 1) == 0)
+        var config = WorldConfig()
+        config.imageSize = 24
+        config.grid = 3
+        let world = WorldRef(seed: 5, world: config)
+        let tokenizer = Prompts.worldTokenizer()
+        let replayed = InstructionData.replay(100, world: world, tokenizer: tokenizer, patch: 8)
+        let instructions = InstructionData.examples(seed: 5, scenes: 40, world: world.world, tokenizer: tokenizer, patch: 8)
+        #expect(replayed.count == 100)
+        #expect(replayed == Array(instructions.prefix(100)))
+        #expect(InstructionData.replay(0, world: world, tokenizer: tokenizer, patch: 8).isEmpty)
+    }
 }
 
 @Suite struct ClosedPairShapingTests {

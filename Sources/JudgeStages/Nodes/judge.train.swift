@@ -10,7 +10,10 @@ import Glibc
 
 /// `uses: judge.train` — fine-tunes the previous judge on kept traces (loss on trace and verdict), each
 /// kept pair in both orders; `data` lists this iteration's kept set first, then earlier ones, mixed in at
-/// the `mix_previous` share. With `trainer: command` your own trainer does the fine-tuning: the mixed set
+/// the `mix_previous` share. With `replay` above 0, a share of the set is the base model's own instruction
+/// data (`InstructionData`: ground-truth answers to questions about the world's training scenes, no
+/// preference and no judgement), so the answers the judge checks responses against do not drift while it
+/// learns its traces. With `trainer: command` your own trainer does the fine-tuning: the mixed set
 /// is written as a dataset (`JudgeDataset`: TRL's and LLaMA-Factory's layouts, images beside it) and
 /// `command` runs under bash in the workflow's directory with `{data}`, `{init}` (the init input's path, or
 /// empty) and `{output}` replaced by shell-quoted absolute paths (also in `JF_DATA`, `JF_INIT`, `JF_OUTPUT`);
@@ -18,7 +21,7 @@ import Glibc
 public struct JudgeTrainNode: NodeType {
     public init() {}
     public let name = "judge.train"
-    public let implementationVersion = "6" + modelNumerics
+    public let implementationVersion = "7" + modelNumerics
     public let summary = "fine-tune the judge on its kept traces"
     public var params: [ParamSpec] {
         [ParamSpec("steps", .int, default: .int(300), range: ParamRanges.steps, doc: "optimisation steps"),
@@ -28,8 +31,10 @@ public struct JudgeTrainNode: NodeType {
          ParamSpec("verdict_weight", .double, default: .double(1), range: 0...1000,
                    doc: "loss weight of the verdict token relative to a trace token"),
          ParamSpec("mix_previous", .double, default: .double(0.3), range: 0...1, doc: "share of earlier iterations' kept data"),
+         ParamSpec("replay", .double, default: .double(0), range: 0...0.9, onlyWith: Self.embedded,
+                   doc: "share of the training set that is the base model's instruction data (0: none)"),
          ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "batch order and mixing seed"),
-         CellChecks.Layout.param(onlyWith: [(param: "trainer", value: "embedded")]),
+         CellChecks.Layout.param(onlyWith: Self.embedded),
          ParamSpec("trainer", .oneOf(["embedded", "command"]), default: .string("embedded"), onlyWith: Self.command,
                    doc: "embedded (the built-in trainer) or command (your trainer, run as `command`)"),
          ParamSpec("command", .string, default: .string(""), onlyWith: Self.command,
@@ -38,6 +43,7 @@ public struct JudgeTrainNode: NodeType {
                    doc: "with trainer: command — the prompt of the dataset's examples (the served judge's, so it learns what it is asked)")]
     }
     static let command = [(param: "trainer", value: "command")]
+    static let embedded = [(param: "trainer", value: "embedded")]
     public func requiredInputs(params: [String: Value]) -> [String] {
         params["trainer"] == .string("command") ? ["data"] : ["init", "data"]
     }
@@ -58,18 +64,24 @@ public struct JudgeTrainNode: NodeType {
         let tok = model.tokenizer
         let verdictWeight = Float(try p.double("verdict_weight"))
         let checks = try CellChecks.Layout.read(p)
-        var sets: [[Example]] = []
+        var sets: [[Example]] = [], worlds: [WorldRef] = []
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
+            worlds.append(world)
             sets.append(kept.flatMap { k in
                 Judge.examples(patches: world.patches(k.scene, patch: model.config.patch), question: k.question, trace: k.trace,
                                preferred: k.preferred, rejected: k.rejected, verdictWeight: verdictWeight, checks: checks, tokenizer: tok)
             })
         }
         var rng = WorldRandom(seed: try p.seed("seed"))
-        let examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
+        var examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
                                       share: try p.double("mix_previous"), rng: &rng)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
+        if let world = worlds.first, !examples.isEmpty, case let wanted = DataMixing.added(to: examples.count, share: try p.double("replay")), wanted > 0 {
+            let replayed = InstructionData.replay(wanted, world: world, tokenizer: tok, patch: model.config.patch)
+            context.log("\(replayed.count) instruction examples replayed")
+            examples += replayed
+        }
         if examples.isEmpty {
             // Nothing was kept: the judge stays as it was, and the log says so (visible in `show` and reports).
             context.log("warning: no kept traces; the judge is unchanged this iteration")
