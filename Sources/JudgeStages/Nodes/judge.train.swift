@@ -77,8 +77,9 @@ public struct JudgeTrainNode: NodeType {
         var examples = DataMixing.mix(current: sets.first ?? [], earlier: Array(sets.dropFirst()),
                                       share: try p.double("mix_previous"), rng: &rng)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
-        if let world = worlds.first, !examples.isEmpty, case let wanted = DataMixing.added(to: examples.count, share: try p.double("replay")), wanted > 0 {
-            let replayed = InstructionData.replay(wanted, world: world, tokenizer: tok, patch: model.config.patch)
+        let replays = DataMixing.added(to: examples.count, share: try p.double("replay"))
+        if replays > 0, let world = worlds.first {
+            let replayed = InstructionData.replay(replays, world: world, tokenizer: tok, patch: model.config.patch)
             context.log("\(replayed.count) instruction examples replayed")
             examples += replayed
         }
