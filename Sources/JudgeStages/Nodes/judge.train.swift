@@ -64,10 +64,10 @@ public struct JudgeTrainNode: NodeType {
         let tok = model.tokenizer
         let verdictWeight = Float(try p.double("verdict_weight"))
         let checks = try CellChecks.Layout.read(p)
-        var sets: [[Example]] = [], worlds: [WorldRef] = []
+        var sets: [[Example]] = [], currentWorld: WorldRef?
         for artifact in context.inputs["data"] ?? [] {
             let (kept, world) = try RecordDirectory.read(KeptTrace.self, from: artifact.path, file: "kept.jsonl")
-            worlds.append(world)
+            currentWorld = currentWorld ?? world
             sets.append(kept.flatMap { k in
                 Judge.examples(patches: world.patches(k.scene, patch: model.config.patch), question: k.question, trace: k.trace,
                                preferred: k.preferred, rejected: k.rejected, verdictWeight: verdictWeight, checks: checks, tokenizer: tok)
@@ -78,7 +78,7 @@ public struct JudgeTrainNode: NodeType {
                                       share: try p.double("mix_previous"), rng: &rng)
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
         let replays = DataMixing.added(to: examples.count, share: try p.double("replay"))
-        if replays > 0, let world = worlds.first {
+        if replays > 0, let world = currentWorld {
             let replayed = InstructionData.replay(replays, world: world, tokenizer: tok, patch: model.config.patch)
             context.log("\(replayed.count) instruction examples replayed")
             examples += replayed
