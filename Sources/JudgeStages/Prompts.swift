@@ -58,12 +58,13 @@ public enum Prompts {
     public static func worldTokenizer() -> Tokenizer { Tokenizer(vocabulary: WorldVocabulary.words) }
 }
 
-/// Instruction data for the base model: questions of every family (captions included) about training
-/// scenes, answered with ground truth. It never contains a preference, a judgement or a benchmark item.
+/// Instruction data for the base model: questions of every family (captions included, weighted by a
+/// `QuestionMix`) about training scenes, answered with ground truth. It never contains a preference, a
+/// judgement or a benchmark item.
 public enum InstructionData {
     /// Training scenes come from stream 1 of the world seed; benchmarks use other streams.
     public static func examples(seed: UInt64, scenes: Int, world: WorldConfig, tokenizer: Tokenizer, patch: Int = 8,
-                                families: [Question.Family] = Question.Family.allCases, perScene: Int = 3) -> [Example] {
+                                mix: QuestionMix = .uniform, perScene: Int = 3) -> [Example] {
         var out: [Example] = []
         for i in 0..<scenes {
             let scene = SceneGenerator.scene(seed: seed, index: i, config: world)
@@ -72,8 +73,11 @@ public enum InstructionData {
             var made = 0, tries = 0
             while made < perScene && tries < perScene * 4 {
                 tries += 1
-                guard let q = QuestionGenerator.question(rng.pick(families), about: scene, rng: &rng, vocabulary: world) else { continue }
-                out.append(Example(patches: patches, prompt: Prompts.question(q.text, tokenizer), completion: tokenizer.encode(q.answer)))
+                guard let q = mix.question(about: scene, rng: &rng, vocabulary: world) else { continue }
+                let answer = tokenizer.encode(q.answer)
+                let weighted = !q.family.isOpenEnded && mix.closedWeight != 1
+                out.append(Example(patches: patches, prompt: Prompts.question(q.text, tokenizer), completion: answer,
+                                   emphasized: weighted ? 0..<(answer.count + 1) : 0..<0, emphasis: weighted ? mix.closedWeight : 1))
                 made += 1
             }
         }
@@ -81,14 +85,14 @@ public enum InstructionData {
     }
 
     /// The first `count` examples of the base model's instruction data on `world`'s training scenes
-    /// (three questions a scene), the replay `judge.train` mixes into a judge's training set.
-    public static func replay(_ count: Int, world: WorldRef, tokenizer: Tokenizer, patch: Int) -> [Example] {
+    /// (three questions a scene, asked by `mix`), the replay `judge.train` mixes into a judge's training set.
+    public static func replay(_ count: Int, world: WorldRef, tokenizer: Tokenizer, patch: Int, mix: QuestionMix = .uniform) -> [Example] {
         guard count > 0 else { return [] }
         var scenes = (count + 2) / 3, out: [Example] = []
         // A scene yields fewer than three questions only when the world allows few; a pass that adds
         // nothing ends the search with what there is.
         while out.count < count {
-            let more = examples(seed: world.seed, scenes: scenes, world: world.world, tokenizer: tokenizer, patch: patch)
+            let more = examples(seed: world.seed, scenes: scenes, world: world.world, tokenizer: tokenizer, patch: patch, mix: mix)
             if more.count <= out.count { break }
             out = more
             scenes += (count - out.count + 2) / 3

@@ -12,8 +12,9 @@ import Glibc
 /// kept pair in both orders; `data` lists this iteration's kept set first, then earlier ones, mixed in at
 /// the `mix_previous` share. With `replay` above 0, a share of the set is the base model's own instruction
 /// data (`InstructionData`: ground-truth answers to questions about the world's training scenes, no
-/// preference and no judgement), so the answers the judge checks responses against do not drift while it
-/// learns its traces. With `trainer: command` your own trainer does the fine-tuning: the mixed set
+/// preference and no judgement; `replay_mix` and `replay_absent_combinations` ask it as the base model's
+/// `mix` and `absent_combinations` did), so the answers the judge checks responses against do not drift
+/// while it learns its traces. With `trainer: command` your own trainer does the fine-tuning: the mixed set
 /// is written as a dataset (`JudgeDataset`: TRL's and LLaMA-Factory's layouts, images beside it) and
 /// `command` runs under bash in the workflow's directory with `{data}`, `{init}` (the init input's path, or
 /// empty) and `{output}` replaced by shell-quoted absolute paths (also in `JF_DATA`, `JF_INIT`, `JF_OUTPUT`);
@@ -33,6 +34,7 @@ public struct JudgeTrainNode: NodeType {
          ParamSpec("mix_previous", .double, default: .double(0.3), range: 0...1, doc: "share of earlier iterations' kept data"),
          ParamSpec("replay", .double, default: .double(0), range: 0...0.9, onlyWith: Self.embedded,
                    doc: "share of the training set that is the base model's instruction data (0: none)"),
+        ] + QuestionMix.specs(prefix: "replay_", onlyWith: Self.embedded) + [
          ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "batch order and mixing seed"),
          CellChecks.Layout.param(onlyWith: Self.embedded),
          ParamSpec("trainer", .oneOf(["embedded", "command"]), default: .string("embedded"), onlyWith: Self.command,
@@ -48,7 +50,7 @@ public struct JudgeTrainNode: NodeType {
         params["trainer"] == .string("command") ? ["data"] : ["init", "data"]
     }
     public func problems(params: [String: Value]) -> [ParamProblem] {
-        guard params["trainer"] == .string("command") else { return [] }
+        guard params["trainer"] == .string("command") else { return QuestionMix.problems(params, prefix: "replay_") }
         let command = params["command"]?.stringValue ?? ""
         if command.isEmpty { return [ParamProblem(param: "command", "trainer: command needs the command to run, with {data} and {output}")] }
         return command.contains("{output}") ? [] : [ParamProblem(param: "command", "the command never names {output}, where the trained model must go")]
@@ -79,7 +81,8 @@ public struct JudgeTrainNode: NodeType {
         context.log("\(examples.count) training examples (\(sets.first?.count ?? 0) from this iteration)")
         let replays = DataMixing.added(to: examples.count, share: try p.double("replay"))
         if replays > 0, let world = currentWorld {
-            let replayed = InstructionData.replay(replays, world: world, tokenizer: tok, patch: model.config.patch)
+            let replayed = InstructionData.replay(replays, world: world, tokenizer: tok, patch: model.config.patch,
+                                                  mix: try QuestionMix(p, prefix: "replay_"))
             context.log("\(replayed.count) instruction examples replayed")
             examples += replayed
         }

@@ -9,16 +9,18 @@ import TinyVLM
 /// held-out questions per family (scenes from a stream no training node reads), scored by exact match
 /// against ground truth. The judge's trace is its own answer, so this bounds what the judge can check;
 /// it is the first thing to look at when a loop does not improve. Output `metrics`: JSON
-/// `{"families": {name: accuracy}, "closed": x, "open": x, "caption_mentions": {...}, "distractor": x}`:
+/// `{"families": {name: accuracy}, "closed": x, "open": x, "caption_mentions": {...}, "distractor": x, "absent_combination": x}`:
 /// `caption_mentions` reads each caption mention by mention (`CaptionMentions`), `distractor` is the
 /// accuracy on the colour, shape, position and multiple-choice questions whose scene shows another
-/// object with another value of the asked attribute (the answer a confused model would give). With
+/// object with another value of the asked attribute (the answer a confused model would give),
+/// `absent_combination` the accuracy on `count` further questions `is there a <colour> <shape> ?` whose
+/// colour and shape the scene shows on other objects but not together (truth `no`). With
 /// `backend: openai` a served model answers (greedy, its image and the question), and both sides are
 /// normalised before the match (`RemoteAnswers`).
 public struct PolicyEvalNode: NodeType {
     public init() {}
     public let name = "model.eval"
-    public let implementationVersion = "3" + modelNumerics
+    public let implementationVersion = "4" + modelNumerics
     public let summary = "exact-match accuracy of a model's own answers, per question family"
     public var params: [ParamSpec] {
         [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "world seed (the held-out stream of it is used)"),
@@ -36,10 +38,12 @@ public struct PolicyEvalNode: NodeType {
         public var open: Double
         public var captionMentions: CaptionMentions?
         public var distractor: Double?
+        public var absentCombination: Double?
 
         enum CodingKeys: String, CodingKey {
             case families, closed, open, distractor
             case captionMentions = "caption_mentions"
+            case absentCombination = "absent_combination"
         }
     }
 
@@ -62,6 +66,17 @@ public struct PolicyEvalNode: NodeType {
                 made += 1
             }
         }
+        // `yes`/`no` to an absent combination of a colour and a shape the scene shows on other objects,
+        // asked apart from the families' questions so their accuracies keep their meaning.
+        var absent: [(Int, Question)] = []
+        for _ in 0..<count * 20 where absent.count < count {
+            scene += 1
+            if let q = BenchmarkPerturbation.absentCombination(in: SceneGenerator.scene(seed: seed, index: scene, config: world.world), rng: &rng) {
+                absent.append((scene, q))
+            }
+        }
+        let families = questions.count
+        questions += absent
         var said: [String] = []
         if BackendParams.isRemote(p) {
             let pattern = try p.string("answer_pattern")
@@ -77,6 +92,9 @@ public struct PolicyEvalNode: NodeType {
         } else {
             said = try embeddedAnswers(questions, world: world, context)
         }
+        let absentRight = zip(questions[families...], said[families...]).filter { $0.0.1.answer == $0.1 }.count
+        questions.removeLast(absent.count)
+        said.removeLast(absent.count)
         var right: [Question.Family: (Int, Int)] = [:]
         for ((_, q), a) in zip(questions, said) {
             right[q.family, default: (0, 0)].1 += 1
@@ -99,12 +117,13 @@ public struct PolicyEvalNode: NodeType {
         let metrics = Metrics(families: Dictionary(uniqueKeysWithValues: right.map { ($0.key.rawValue, accuracy([$0.key])) }),
                               closed: accuracy(Question.Family.closed), open: accuracy(Question.Family.open),
                               captionMentions: mentions.objects == 0 ? nil : mentions,
-                              distractor: distracted.asked == 0 ? nil : Double(distracted.right) / Double(distracted.asked))
+                              distractor: distracted.asked == 0 ? nil : Double(distracted.right) / Double(distracted.asked),
+                              absentCombination: absent.isEmpty ? nil : Double(absentRight) / Double(absent.count))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try encoder.encode(metrics).write(to: URL(fileURLWithPath: context.outputPath("metrics")))
-        context.log(String(format: "closed %.3f open %.3f distractor %.3f; caption mentions: cell %.3f colour %.3f shape %.3f size %.3f; ",
-                           metrics.closed, metrics.open, metrics.distractor ?? .nan, mentions.cell, mentions.colour, mentions.shape, mentions.size)
+        context.log(String(format: "closed %.3f open %.3f distractor %.3f absent combination %.3f; caption mentions: cell %.3f colour %.3f shape %.3f size %.3f; ",
+                           metrics.closed, metrics.open, metrics.distractor ?? .nan, metrics.absentCombination ?? .nan, mentions.cell, mentions.colour, mentions.shape, mentions.size)
                     + metrics.families.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", "))
     }
 

@@ -17,6 +17,7 @@ public struct PretrainNode: NodeType {
         [ParamSpec("seed", .int, default: .int(1), range: ParamRanges.seed, doc: "training world seed (scenes and questions)"),
          ParamSpec("scenes", .int, default: .int(2000), range: 1...10_000_000, doc: "training scenes"),
          ParamSpec("questions_per_scene", .int, default: .int(3), range: 1...100, doc: "questions asked of each scene"),
+        ] + QuestionMix.specs() + [
          ParamSpec("steps", .int, default: .int(1500), range: ParamRanges.steps, doc: "optimisation steps"),
          ParamSpec("batch", .int, default: .int(32), range: ParamRanges.batch, doc: "examples per step"),
          ParamSpec("lr", .double, default: .double(3e-3), range: ParamRanges.learningRate,
@@ -35,7 +36,7 @@ public struct PretrainNode: NodeType {
     }
 
     public func problems(params: [String: Value]) -> [ParamProblem] {
-        var found = WorldParams.problems(params)
+        var found = WorldParams.problems(params) + QuestionMix.problems(params)
         if let d = params["d"]?.intValue, let heads = params["heads"]?.intValue, heads > 0, d % heads != 0 {
             found.append(ParamProblem(param: "d", "\(d) is not a multiple of heads \(heads)"))
         }
@@ -68,7 +69,7 @@ public struct PretrainNode: NodeType {
                                  prefixAttention: try p.bool("prefix_attention"), stem: try p.int("stem") == 0 ? nil : try p.int("stem"))
         if let problem = config.problem { throw NodeError.invalid("model.pretrain: \(problem)") }
         let examples = InstructionData.examples(seed: try p.seed("seed"), scenes: try p.int("scenes"), world: world, tokenizer: tokenizer,
-                                                patch: config.patch, perScene: try p.int("questions_per_scene"))
+                                                patch: config.patch, mix: try QuestionMix(p), perScene: try p.int("questions_per_scene"))
         context.log("\(examples.count) instruction examples from \(try p.int("scenes")) scenes")
         let model = Model(config: config, tokenizer: tokenizer, seed: try p.seed("model_seed"), threads: context.threads)
         let trainer = Trainer(model: model, schedule: .init(learningRate: Float(try p.double("lr")), warmup: try p.int("warmup"),
