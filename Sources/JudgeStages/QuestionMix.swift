@@ -47,8 +47,8 @@ public struct QuestionMix: Sendable, Equatable {
         return families.last
     }
 
-    /// The `mix` and `absent_combinations` params of a node that writes instruction data; `prefix` names
-    /// them apart where the node has other params of those names (`replay_` in `judge.train`).
+    /// The `mix`, `absent_combinations` and `closed_weight` params of a node that writes instruction data;
+    /// `prefix` names them apart where the node has other params of those names (`replay_` in `judge.train`).
     public static func specs(prefix: String = "", onlyWith: [(param: String, value: String)] = []) -> [ParamSpec] {
         [ParamSpec(prefix + "mix", .map, default: .map(Dictionary(uniqueKeysWithValues: Question.Family.allCases.map { ($0.rawValue, .int(1)) })),
                    onlyWith: onlyWith, doc: "weight of each question family (a family left out weighs 0): "
