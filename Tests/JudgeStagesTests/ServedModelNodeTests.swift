@@ -107,8 +107,10 @@ import Testing
         let server = LoopbackChatServer { _, _ in .chat(["  YES.\nBecause I can see it."]) }
         let out = try NodeHarness().run(PolicyEvalNode(), Self.served(server, ["count": .int(3)]))
         let metrics = try JSONDecoder().decode(PolicyEvalNode.Metrics.self, from: try #require(FileManager.default.contents(atPath: out + "/metrics")))
-        #expect(server.requests.count == 3 * metrics.families.count)
+        // 3 questions per family and 3 about absent combinations, whose truth is always `no`.
+        #expect(server.requests.count == 3 * (metrics.families.count + 1))
         #expect(metrics.families["existence"].map { $0 > 0 } == true, "a 'YES.' reply never matched a 'yes' truth")
+        #expect(metrics.absentCombination == 0)
         #expect(RemoteAnswers.normalise("  \"Two circles.\"  \nmore", pattern: "") == "two circles")
         #expect(RemoteAnswers.normalise("The answer is: 3", pattern: #"answer is:\s*(\w+)"#) == "3")
     }
