@@ -74,15 +74,7 @@ public enum ErrorInjector {
     /// other kinds in order when the chosen one cannot apply.
     /// A kind drawn with probability proportional to its weight in `mix`; nil when no weight is positive.
     public static func draw(_ mix: [Kind: Double], rng: inout WorldRandom) -> Kind? {
-        let kinds = Kind.allCases.filter { (mix[$0] ?? 0) > 0 }
-        let total = kinds.reduce(0.0) { $0 + mix[$1]! }
-        guard total > 0 else { return nil }
-        var x = rng.unit() * total
-        for kind in kinds {
-            x -= mix[kind]!
-            if x < 0 { return kind }
-        }
-        return kinds.last
+        rng.pick(Kind.allCases) { mix[$0] ?? 0 }
     }
 
     public static func inject(into answer: String, mix: [Kind: Double], world: WorldConfig = WorldConfig(),

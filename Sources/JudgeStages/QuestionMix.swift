@@ -39,12 +39,7 @@ public struct QuestionMix: Sendable, Equatable {
         if families.count == Question.Family.allCases.count && families.allSatisfy({ weights[$0] == weights[first] }) {
             return rng.pick(families)
         }
-        var x = rng.unit() * families.reduce(0) { $0 + weights[$1]! }
-        for family in families {
-            x -= weights[family]!
-            if x < 0 { return family }
-        }
-        return families.last
+        return rng.pick(families) { weights[$0]! }
     }
 
     /// The `mix`, `absent_combinations` and `closed_weight` params of a node that writes instruction data;

@@ -20,6 +20,20 @@ public struct WorldRandom: RandomNumberGenerator, Sendable {
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    /// One of `items`, drawn with probability proportional to `weight` (an item weighing 0 never); nil,
+    /// drawing nothing, when no item weighs more than 0.
+    public mutating func pick<T>(_ items: [T], weight: (T) -> Double) -> T? {
+        let weighted = items.filter { weight($0) > 0 }
+        let total = weighted.reduce(0.0) { $0 + weight($1) }
+        guard total > 0 else { return nil }
+        var x = unit() * total
+        for item in weighted {
+            x -= weight(item)
+            if x < 0 { return item }
+        }
+        return weighted.last
+    }
 }
 
 import Compute
