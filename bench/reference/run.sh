@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How the base model finds the object a question names. Serves a model of a workflow's latest run
-# (`judgeflow serve`, default the `base` node), draws fresh scenes of two and three objects with
-# `judgeflow world scene` (seed 9001; the workflows train on 1–3) and, for every object the world's own
+# (`judgeflow serve`, default the `base` node), draws fresh scenes of two and three objects of the
+# main job's world with `judgeflow world scene` (seed 9001; the workflows train on 1–3; a model of
+# another world needs the `world` settings below changed) and, for every object the world's own
 # phrasing can name, asks greedily
 #   "where is <the object> ?"              (position; the answer is a cell)
 #   "what color is the <shape> ?"          (colour; asked where the shape is the scene's only one)
