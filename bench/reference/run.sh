@@ -2,8 +2,8 @@
 # How the base model finds the object a question names. Serves a model of a workflow's latest run
 # (`judgeflow serve`, default the `base` node), draws fresh scenes of two and three objects of the
 # main job's world with `judgeflow world scene` (seed 9001; the workflows train on 1–3; a model of
-# another world needs the `world` settings below changed) and, for every object the world's own
-# phrasing can name, asks greedily
+# another world needs the `world` settings below changed) and, for every object the world names by its
+# shape or by colour and shape, asks greedily
 #   "where is <the object> ?"              (position; the answer is a cell)
 #   "what color is the <shape> ?"          (colour; asked where the shape is the scene's only one)
 # and sorts each answer: right, another object's value, a value no object has, or not an answer of
@@ -45,7 +45,7 @@ def cell(o):
     return f"row {o['row'] + 1} column {o['column'] + 1}"
 
 def name(o, objects):
-    """The world's reference to o (Phrase.reference), or None where no phrase names it alone."""
+    """The world's reference to o and its kind (Phrase.reference's first two forms), or (None, None)."""
     same_shape = [p for p in objects if p["shape"] == o["shape"]]
     if len(same_shape) == 1: return f"the {o['shape']}", "the <shape>"
     if sum(p["color"] == o["color"] for p in same_shape) == 1: return f"the {o['color']} {o['shape']}", "the <colour> <shape>"
@@ -71,10 +71,9 @@ for index in range(scenes):
                        else "no object's" if said in cells else "not a cell")
             tally[("position", kind, len(objects), verdict)] += 1
             answers.append(said)
-        if kind == "the <shape>":
+        other_colours = {p["color"] for p in others} - {o["color"]}
+        if kind == "the <shape>" and other_colours:  # else every object has its colour: no wrong object to find
             said = ask(png, f"what color is the {o['shape']} ?")
-            other_colours = {p["color"] for p in others} - {o["color"]}
-            if not other_colours: continue  # every object has its colour: no wrong object to find
             verdict = ("right" if said == o["color"] else "another object's" if said in other_colours
                        else "no object's" if said in colours else "not a colour")
             tally[("colour", kind, len(objects), verdict)] += 1
