@@ -12,17 +12,24 @@ public struct QuestionMix: Sendable, Equatable {
     public var weights: [Question.Family: Double]
     public var absentCombinations: Double
     public var closedWeight: Float
+    /// Share of captions that list the objects in a random order rather than row by row.
+    public var shuffledCaptions: Double
+    /// Share of position questions asked a number at a time ("which row is the circle in ?").
+    public var positionParts: Double
 
-    public init(weights: [Question.Family: Double], absentCombinations: Double = 0, closedWeight: Float = 1) {
+    public init(weights: [Question.Family: Double], absentCombinations: Double = 0, closedWeight: Float = 1, shuffledCaptions: Double = 0,
+                positionParts: Double = 0) {
         self.weights = weights
         self.absentCombinations = absentCombinations
         self.closedWeight = closedWeight
+        self.shuffledCaptions = shuffledCaptions
+        self.positionParts = positionParts
     }
 
     public static let uniform = QuestionMix(weights: Dictionary(uniqueKeysWithValues: Question.Family.allCases.map { ($0, 1.0) }))
 
     /// A question about `scene`, its family drawn by weight, or nil when the scene cannot support the
-    /// family drawn. With equal weights and no absent-combination share it draws exactly what
+    /// family drawn. With equal weights and every share 0 it draws exactly what
     /// `QuestionGenerator` alone would, so the uniform mix's data keeps its bytes.
     public func question(about scene: Scene, rng: inout WorldRandom, vocabulary: WorldConfig) -> Question? {
         guard let family = draw(&rng) else { return nil }
@@ -30,7 +37,14 @@ public struct QuestionMix: Sendable, Equatable {
            let q = BenchmarkPerturbation.absentCombination(in: scene, rng: &rng) {
             return q
         }
-        return QuestionGenerator.question(family, about: scene, rng: &rng, vocabulary: vocabulary)
+        if family == .position && positionParts > 0 && rng.unit() < positionParts {
+            return QuestionGenerator.positionPart(about: scene, rng: &rng)
+        }
+        guard var q = QuestionGenerator.question(family, about: scene, rng: &rng, vocabulary: vocabulary) else { return nil }
+        if family == .caption && shuffledCaptions > 0 && rng.unit() < shuffledCaptions {
+            q.answer = QuestionGenerator.shuffledCaption(of: scene, rng: &rng)
+        }
+        return q
     }
 
     func draw(_ rng: inout WorldRandom) -> Question.Family? {
@@ -51,7 +65,11 @@ public struct QuestionMix: Sendable, Equatable {
          ParamSpec(prefix + "absent_combinations", .double, default: .double(0), range: 0...1, onlyWith: onlyWith,
                    doc: "share of existence questions that name an absent combination of a colour and a shape the scene shows"),
          ParamSpec(prefix + "closed_weight", .double, default: .double(1), range: 0.01...1000, onlyWith: onlyWith,
-                   doc: "loss weight of a closed answer's tokens (and its end) against an open answer's")]
+                   doc: "loss weight of a closed answer's tokens (and its end) against an open answer's"),
+         ParamSpec(prefix + "shuffled_captions", .double, default: .double(0), range: 0...1, onlyWith: onlyWith,
+                   doc: "share of captions that list the objects in a random order (the world's go row by row)"),
+         ParamSpec(prefix + "position_parts", .double, default: .double(0), range: 0...1, onlyWith: onlyWith,
+                   doc: "share of position questions asked a number at a time (\"which row is the circle in ?\")")]
     }
 
     public static func problems(_ params: [String: Value], prefix: String = "") -> [ParamProblem] {
@@ -81,6 +99,8 @@ public struct QuestionMix: Sendable, Equatable {
             weights[family] = w
         }
         self.init(weights: weights, absentCombinations: try params.double(prefix + "absent_combinations"),
-                  closedWeight: Float(try params.double(prefix + "closed_weight")))
+                  closedWeight: Float(try params.double(prefix + "closed_weight")),
+                  shuffledCaptions: try params.double(prefix + "shuffled_captions"),
+                  positionParts: try params.double(prefix + "position_parts"))
     }
 }

@@ -94,4 +94,24 @@ public enum QuestionGenerator {
             return Question(family: family, text: "list the objects in row \(row + 1) .", answer: Phrase.rowList(scene, row: row))
         }
     }
+
+    /// Half a position question: "which row is the circle in ?" → "1", or its column — one number,
+    /// answered right after the question like a colour.
+    public static func positionPart(about scene: Scene, rng: inout WorldRandom) -> Question? {
+        let named = scene.objects.compactMap { o in Phrase.reference(o, in: scene).map { (o, $0) } }
+        guard !named.isEmpty else { return nil }
+        let (o, name) = rng.pick(named)
+        if rng.below(2) == 0 {
+            return Question(family: .position, text: "which row is \(name) in ?", answer: Phrase.count(o.row + 1))
+        }
+        return Question(family: .position, text: "which column is \(name) in ?", answer: Phrase.count(o.column + 1))
+    }
+
+    /// The scene's caption with its objects in a random order (the world's captions go row by row), so a
+    /// mention's place has to be read from the object it names, not from the order.
+    public static func shuffledCaption(of scene: Scene, rng: inout WorldRandom) -> String {
+        var objects = scene.objects
+        objects.shuffle(using: &rng)
+        return objects.map { Phrase.mention($0) + " ." }.joined(separator: " ")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JudgeStages
 import NodeKit
 import SyntheticWorld
@@ -81,6 +82,44 @@ import Testing
             }
         }
         #expect(closed > 40)
+    }
+
+    @Test func shuffledCaptionsListTheSameMentionsInAnotherOrder() {
+        let rows = questions(QuestionMix(weights: [.caption: 1]))
+        let shuffled = questions(QuestionMix(weights: [.caption: 1], shuffledCaptions: 1))
+        #expect(rows.count == 400 && shuffled.count == 400)
+        func mentions(_ caption: String) -> [String] {
+            caption.split(separator: ".").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var reordered = 0
+        for ((_, a), (_, b)) in zip(rows, shuffled) {
+            #expect(a.text == b.text && mentions(a.answer).sorted() == mentions(b.answer).sorted())
+            if a.answer != b.answer { reordered += 1 }
+        }
+        // A random order differs from the rows' in half the two-object scenes and five in six of the
+        // three-object ones.
+        #expect(reordered > 80, "\(reordered) captions reordered")
+    }
+
+    @Test func positionPartsAskForTheRowOrColumnOfTheObjectTheyName() {
+        let asked = questions(QuestionMix(weights: [.position: 1], positionParts: 1))
+        #expect(asked.count > 300)
+        var rows = 0
+        for (scene, q) in asked {
+            // "which row is the small red circle in ?": the words between "is" and "in" name one object.
+            let words = q.text.split(separator: " ").map(String.init)
+            #expect(q.family == .position && words.count >= 6 && words[0] == "which" && words.suffix(2) == ["in", "?"])
+            let name = Set(words[4..<(words.count - 2)])
+            let named = scene.objects.filter { o in
+                name.contains(o.shape.rawValue) && name.isSubset(of: [o.shape.rawValue, o.colour.rawValue, o.size.rawValue])
+            }
+            #expect(named.count == 1, "\(q.text)")
+            guard let o = named.first else { continue }
+            if words[1] == "row" { rows += 1 }
+            #expect(q.answer == String((words[1] == "row" ? o.row : o.column) + 1), "\(q.text) → \(q.answer)")
+        }
+        #expect(rows > asked.count / 3 && rows < asked.count * 2 / 3)
+        #expect(questions(QuestionMix(weights: [.position: 1])).allSatisfy { $0.1.text.hasPrefix("where is") })
     }
 
     @Test func aMixWithAnUnknownFamilyANegativeWeightOrNoWeightIsAProblem() {

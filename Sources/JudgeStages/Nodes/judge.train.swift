@@ -12,8 +12,8 @@ import Glibc
 /// kept pair in both orders; `data` lists this iteration's kept set first, then earlier ones, mixed in at
 /// the `mix_previous` share. With `replay` above 0, a share of the set is the base model's own instruction
 /// data (`InstructionData`: ground-truth answers to questions about the world's training scenes, no
-/// preference and no judgement; `replay_mix`, `replay_absent_combinations` and `replay_closed_weight` make
-/// it as the base model's `mix`, `absent_combinations` and `closed_weight` did), so the answers the judge
+/// preference and no judgement; the `replay_` params of `QuestionMix` make it as the base model's `mix`,
+/// `absent_combinations`, `closed_weight`, `shuffled_captions` and `position_parts` did), so the answers the judge
 /// checks responses against do not drift while it learns its traces. With `trainer: command` your own trainer does the fine-tuning: the mixed set
 /// is written as a dataset (`JudgeDataset`: TRL's and LLaMA-Factory's layouts, images beside it) and
 /// `command` runs under bash in the workflow's directory with `{data}`, `{init}` (the init input's path, or
