@@ -6,6 +6,7 @@
 # shape or by colour and shape, asks greedily
 #   "where is <the object> ?"              (position; the answer is a cell)
 #   "what color is the <shape> ?"          (colour; asked where the shape is the scene's only one)
+#   "which row is <the object> in ?" and "which column is <the object> in ?"   (a cell a number at a time)
 # and sorts each answer: right, another object's value, a value no object has, or not an answer of
 # that type. A position answer that names another object's cell is a lookup that found the wrong
 # object; an empty cell would be a cell misread. Last, the share of scenes whose position questions,
@@ -71,6 +72,11 @@ for index in range(scenes):
                        else "no object's" if said in cells else "not a cell")
             tally[("position", kind, len(objects), verdict)] += 1
             answers.append(said)
+            for part in ("row", "column"):
+                said = ask(png, f"which {part} is {phrase} in ?")
+                verdict = ("right" if said == str(o[part] + 1) else "another object's" if said in {str(p[part] + 1) for p in others}
+                           else "no object's" if said in {"1", "2", "3"} else "not a cell")
+                tally[(part, kind, len(objects), verdict)] += 1
         other_colours = {p["color"] for p in others} - {o["color"]}
         if kind == "the <shape>" and other_colours:  # else every object has its colour: no wrong object to find
             said = ask(png, f"what color is the {o['shape']} ?")
