@@ -33,8 +33,11 @@ enum Phrase {
     /// "a small red circle in row 1 column 2"
     static func mention(_ o: SceneObject) -> String { "a \(o.description) in \(o.position)" }
 
-    static func caption(_ scene: Scene) -> String {
-        scene.objects.map { mention($0) + " ." }.joined(separator: " ")
+    static func caption(_ scene: Scene) -> String { caption(scene.objects) }
+
+    /// The objects' mentions in the order given.
+    static func caption(_ objects: [SceneObject]) -> String {
+        objects.map { mention($0) + " ." }.joined(separator: " ")
     }
 
     static func rowList(_ scene: Scene, row: Int) -> String {

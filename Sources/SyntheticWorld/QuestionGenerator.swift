@@ -9,7 +9,7 @@ public enum QuestionGenerator {
         let objects = scene.objects
         let shapes = vocabulary?.shapes ?? Shape.allCases, colours = vocabulary?.colours ?? Colour.allCases
         guard !objects.isEmpty else { return nil }
-        let named = objects.compactMap { o in Phrase.reference(o, in: scene).map { (o, $0) } }
+        let named = Self.named(scene)
         switch family {
         case .count:
             switch rng.below(3) {
@@ -98,7 +98,7 @@ public enum QuestionGenerator {
     /// Half a position question: "which row is the circle in ?" → "1", or its column — one number,
     /// answered right after the question like a colour.
     public static func positionPart(about scene: Scene, rng: inout WorldRandom) -> Question? {
-        let named = scene.objects.compactMap { o in Phrase.reference(o, in: scene).map { (o, $0) } }
+        let named = Self.named(scene)
         guard !named.isEmpty else { return nil }
         let (o, name) = rng.pick(named)
         if rng.below(2) == 0 {
@@ -112,6 +112,11 @@ public enum QuestionGenerator {
     public static func shuffledCaption(of scene: Scene, rng: inout WorldRandom) -> String {
         var objects = scene.objects
         objects.shuffle(using: &rng)
-        return objects.map { Phrase.mention($0) + " ." }.joined(separator: " ")
+        return Phrase.caption(objects)
+    }
+
+    /// The scene's objects the world can name, each with its shortest unambiguous name ("the circle").
+    static func named(_ scene: Scene) -> [(SceneObject, String)] {
+        scene.objects.compactMap { o in Phrase.reference(o, in: scene).map { (o, $0) } }
     }
 }
